@@ -1,0 +1,125 @@
+using System.Buffers.Binary;
+using System.Net;
+
+namespace FlowRelay.Protocols.Flows;
+
+/// <summary>
+/// An IPv4 or IPv6 address held by value (no heap allocation), so decoded records can carry
+/// addresses on the hot path. IPv4 addresses are stored in the low 32 bits of <see cref="Lo"/>.
+/// </summary>
+public readonly struct IpAddr : IEquatable<IpAddr>
+{
+    /// <summary>The high 64 bits of an IPv6 address (0 for IPv4).</summary>
+    public readonly ulong Hi;
+
+    /// <summary>The low 64 bits of an IPv6 address, or the IPv4 address in the low 32 bits.</summary>
+    public readonly ulong Lo;
+
+    /// <summary>4, 6, or 0 when no address is set.</summary>
+    public readonly byte Family;
+
+    private IpAddr(ulong hi, ulong lo, byte family)
+    {
+        Hi = hi;
+        Lo = lo;
+        Family = family;
+    }
+
+    /// <summary>True when an address is present.</summary>
+    public bool IsSet => Family != 0;
+
+    /// <summary>True for an IPv4 address.</summary>
+    public bool IsV4 => Family == 4;
+
+    /// <summary>An IPv4 address from its host-order 32-bit value.</summary>
+    public static IpAddr FromV4(uint address) => new(0, address, 4);
+
+    /// <summary>An IPv4 address from 4 network-order bytes.</summary>
+    public static IpAddr FromV4(ReadOnlySpan<byte> bytes) => new(0, BinaryPrimitives.ReadUInt32BigEndian(bytes), 4);
+
+    /// <summary>An IPv6 address from 16 network-order bytes.</summary>
+    public static IpAddr FromV6(ReadOnlySpan<byte> bytes) =>
+        new(BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]), 6);
+
+    /// <summary>Converts a <see cref="IPAddress"/>; IPv4-mapped IPv6 addresses become IPv4.</summary>
+    public static IpAddr From(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        Span<byte> b = stackalloc byte[16];
+        address.TryWriteBytes(b, out int n);
+        return n == 4 ? FromV4(b) : FromV6(b);
+    }
+
+    /// <summary>The IPv4 address as a host-order value (only meaningful when <see cref="IsV4"/>).</summary>
+    public uint V4 => (uint)Lo;
+
+    /// <summary>Writes the address in network order (4 or 16 bytes) and returns the count written.</summary>
+    public int WriteBytes(Span<byte> destination)
+    {
+        if (Family == 4)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)Lo);
+            return 4;
+        }
+        BinaryPrimitives.WriteUInt64BigEndian(destination, Hi);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], Lo);
+        return 16;
+    }
+
+    /// <summary>Formats the address as UTF-8 text without allocating.</summary>
+    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (Family == 0) return false;
+        Span<byte> raw = stackalloc byte[16];
+        int n = WriteBytes(raw);
+        if (n == 4)
+        {
+            int pos = 0;
+            for (int i = 0; i < 4; i++)
+            {
+                if (i > 0)
+                {
+                    if (pos >= utf8Destination.Length) return false;
+                    utf8Destination[pos++] = (byte)'.';
+                }
+                if (!raw[i].TryFormat(utf8Destination[pos..], out int w)) return false;
+                pos += w;
+            }
+            bytesWritten = pos;
+            return true;
+        }
+        // IPv6 formatting (RFC 5952) is rare enough on the hot path to delegate to IPAddress.
+        Span<char> chars = stackalloc char[64];
+        if (!new IPAddress(raw).TryFormat(chars, out int cw)) return false;
+        if (cw > utf8Destination.Length) return false;
+        for (int i = 0; i < cw; i++) utf8Destination[i] = (byte)chars[i];
+        bytesWritten = cw;
+        return true;
+    }
+
+    /// <summary>Converts to <see cref="IPAddress"/> (allocates; not for the hot path).</summary>
+    public IPAddress ToIPAddress()
+    {
+        if (Family == 0) return IPAddress.None;
+        Span<byte> raw = stackalloc byte[16];
+        int n = WriteBytes(raw);
+        return new IPAddress(raw[..n]);
+    }
+
+    /// <inheritdoc />
+    public bool Equals(IpAddr other) => Hi == other.Hi && Lo == other.Lo && Family == other.Family;
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is IpAddr other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Hi, Lo, Family);
+
+    /// <inheritdoc />
+    public override string ToString() => Family == 0 ? "" : ToIPAddress().ToString();
+
+    public static bool operator ==(IpAddr left, IpAddr right) => left.Equals(right);
+
+    public static bool operator !=(IpAddr left, IpAddr right) => !left.Equals(right);
+}

@@ -1,0 +1,1 @@
+namespace FlowRelay; static class P { static int Main() => 0; }
