@@ -1,15 +1,289 @@
 using System.Text.Json;
 using FlowRelay.Engine.Events;
+using FlowRelay.Protocols.Flows;
 
 namespace FlowRelay.Engine.Ecs;
 
 /// <summary>
 /// Writes a <see cref="FlowEvent"/> as one ECS JSON document. Field names follow ECS
 /// (../shared/reference/ecs-fields.csv); what ECS lacks goes under <c>flowrelay.*</c>.
+/// Property names are pre-encoded and values formatted into stack buffers, so writing a
+/// document allocates nothing.
 /// </summary>
 public static class FlowDocumentWriter
 {
-    // CONTRACT STUB — to be implemented (helper B).
+    private static readonly JsonEncodedText Timestamp = JsonEncodedText.Encode("@timestamp");
+    private static readonly JsonEncodedText Event = JsonEncodedText.Encode("event");
+    private static readonly JsonEncodedText Kind = JsonEncodedText.Encode("kind");
+    private static readonly JsonEncodedText KindEvent = JsonEncodedText.Encode("event");
+    private static readonly JsonEncodedText Category = JsonEncodedText.Encode("category");
+    private static readonly JsonEncodedText Network = JsonEncodedText.Encode("network");
+    private static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText Connection = JsonEncodedText.Encode("connection");
+    private static readonly JsonEncodedText Action = JsonEncodedText.Encode("action");
+    private static readonly JsonEncodedText NetworkFlow = JsonEncodedText.Encode("network_flow");
+    private static readonly JsonEncodedText Dataset = JsonEncodedText.Encode("dataset");
+    private static readonly JsonEncodedText FlowDataset = JsonEncodedText.Encode("flowrelay.flow");
+    private static readonly JsonEncodedText Module = JsonEncodedText.Encode("module");
+    private static readonly JsonEncodedText FlowRelayName = JsonEncodedText.Encode("flowrelay");
+    private static readonly JsonEncodedText Created = JsonEncodedText.Encode("created");
+    private static readonly JsonEncodedText Start = JsonEncodedText.Encode("start");
+    private static readonly JsonEncodedText End = JsonEncodedText.Encode("end");
+    private static readonly JsonEncodedText Duration = JsonEncodedText.Encode("duration");
+    private static readonly JsonEncodedText Observer = JsonEncodedText.Encode("observer");
+    private static readonly JsonEncodedText Ip = JsonEncodedText.Encode("ip");
+    private static readonly JsonEncodedText Ingress = JsonEncodedText.Encode("ingress");
+    private static readonly JsonEncodedText Egress = JsonEncodedText.Encode("egress");
+    private static readonly JsonEncodedText Interface = JsonEncodedText.Encode("interface");
+    private static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+    private static readonly JsonEncodedText Destination = JsonEncodedText.Encode("destination");
+    private static readonly JsonEncodedText Port = JsonEncodedText.Encode("port");
+    private static readonly JsonEncodedText Bytes = JsonEncodedText.Encode("bytes");
+    private static readonly JsonEncodedText Packets = JsonEncodedText.Encode("packets");
+    private static readonly JsonEncodedText As = JsonEncodedText.Encode("as");
+    private static readonly JsonEncodedText Number = JsonEncodedText.Encode("number");
+    private static readonly JsonEncodedText Transport = JsonEncodedText.Encode("transport");
+    private static readonly JsonEncodedText IanaNumber = JsonEncodedText.Encode("iana_number");
+    private static readonly JsonEncodedText CommunityIdName = JsonEncodedText.Encode("community_id");
+    private static readonly JsonEncodedText Vlan = JsonEncodedText.Encode("vlan");
+    private static readonly JsonEncodedText Related = JsonEncodedText.Encode("related");
+    private static readonly JsonEncodedText Version = JsonEncodedText.Encode("version");
+    private static readonly JsonEncodedText TemplateId = JsonEncodedText.Encode("template_id");
+    private static readonly JsonEncodedText SourceId = JsonEncodedText.Encode("source_id");
+    private static readonly JsonEncodedText Sequence = JsonEncodedText.Encode("sequence");
+    private static readonly JsonEncodedText TcpFlags = JsonEncodedText.Encode("tcp_flags");
+    private static readonly JsonEncodedText TcpFlagNames = JsonEncodedText.Encode("tcp_flag_names");
+    private static readonly JsonEncodedText Tos = JsonEncodedText.Encode("tos");
+    private static readonly JsonEncodedText Sampling = JsonEncodedText.Encode("sampling");
+    private static readonly JsonEncodedText Rate = JsonEncodedText.Encode("rate");
+    private static readonly JsonEncodedText RawBytes = JsonEncodedText.Encode("raw_bytes");
+    private static readonly JsonEncodedText RawPackets = JsonEncodedText.Encode("raw_packets");
+    private static readonly JsonEncodedText NextHop = JsonEncodedText.Encode("next_hop");
+    private static readonly JsonEncodedText SourceMask = JsonEncodedText.Encode("source_mask");
+    private static readonly JsonEncodedText DestinationMask = JsonEncodedText.Encode("destination_mask");
+    private static readonly JsonEncodedText FlowDirection = JsonEncodedText.Encode("flow_direction");
+    private static readonly JsonEncodedText EndReason = JsonEncodedText.Encode("end_reason");
+    private static readonly JsonEncodedText Icmp = JsonEncodedText.Encode("icmp");
+    private static readonly JsonEncodedText Code = JsonEncodedText.Encode("code");
+    private static readonly JsonEncodedText Exported = JsonEncodedText.Encode("exported");
+
+    private static readonly JsonEncodedText[] SamplingSources =
+    [
+        JsonEncodedText.Encode("none"), JsonEncodedText.Encode("header"), JsonEncodedText.Encode("options_data"),
+        JsonEncodedText.Encode("record"), JsonEncodedText.Encode("configured"),
+    ];
+
+    private static readonly JsonEncodedText[] FlagNames =
+    [
+        JsonEncodedText.Encode("FIN"), JsonEncodedText.Encode("SYN"), JsonEncodedText.Encode("RST"),
+        JsonEncodedText.Encode("PSH"), JsonEncodedText.Encode("ACK"), JsonEncodedText.Encode("URG"),
+        JsonEncodedText.Encode("ECE"), JsonEncodedText.Encode("CWR"),
+    ];
+
+    private static readonly JsonEncodedText Ipv4 = JsonEncodedText.Encode("ipv4");
+    private static readonly JsonEncodedText Ipv6 = JsonEncodedText.Encode("ipv6");
+    private static readonly JsonEncodedText Ingress_ = JsonEncodedText.Encode("ingress");
+    private static readonly JsonEncodedText Egress_ = JsonEncodedText.Encode("egress");
+
     /// <summary>Writes one document (a complete JSON object) to <paramref name="writer"/>.</summary>
-    public static void Write(Utf8JsonWriter writer, in FlowEvent flowEvent) => throw new NotImplementedException();
+    public static void Write(Utf8JsonWriter writer, in FlowEvent flowEvent)
+    {
+        ref readonly FlowRecord f = ref flowEvent.Flow;
+        bool hasEnd = f.EndNs != 0;
+        long timestampNs = hasEnd ? f.EndNs : f.ReceivedNs;
+
+        writer.WriteStartObject();
+        WriteDate(writer, Timestamp, timestampNs);
+
+        writer.WriteStartObject(Event);
+        writer.WriteString(Kind, KindEvent);
+        writer.WriteStartArray(Category);
+        writer.WriteStringValue(Network);
+        writer.WriteEndArray();
+        writer.WriteStartArray(Type);
+        writer.WriteStringValue(Connection);
+        writer.WriteEndArray();
+        writer.WriteString(Action, NetworkFlow);
+        writer.WriteString(Dataset, FlowDataset);
+        writer.WriteString(Module, FlowRelayName);
+        WriteDate(writer, Created, f.ReceivedNs);
+        if (f.StartNs != 0) WriteDate(writer, Start, f.StartNs);
+        if (hasEnd) WriteDate(writer, End, f.EndNs);
+        if (f.StartNs != 0 && hasEnd && f.EndNs >= f.StartNs) writer.WriteNumber(Duration, f.EndNs - f.StartNs);
+        writer.WriteEndObject();
+
+        writer.WriteStartObject(Observer);
+        WriteIp(writer, Ip, f.Exporter);
+        if ((f.Present & FlowFields.Interfaces) != 0)
+        {
+            WriteInterface(writer, Ingress, f.InputInterface);
+            WriteInterface(writer, Egress, f.OutputInterface);
+        }
+        writer.WriteEndObject();
+
+        bool hasAs = (f.Present & FlowFields.AutonomousSystems) != 0;
+        bool hasPorts = (f.Present & FlowFields.Ports) != 0;
+        bool hasReverse = (f.Present & FlowFields.ReverseCounters) != 0;
+
+        writer.WriteStartObject(Source);
+        WriteIp(writer, Ip, f.SourceAddress);
+        if (hasPorts) writer.WriteNumber(Port, f.SourcePort);
+        writer.WriteNumber(Bytes, f.Bytes);
+        writer.WriteNumber(Packets, f.Packets);
+        if (hasAs && f.SourceAs != 0) WriteAs(writer, f.SourceAs);
+        writer.WriteEndObject();
+
+        writer.WriteStartObject(Destination);
+        WriteIp(writer, Ip, f.DestinationAddress);
+        if (hasPorts) writer.WriteNumber(Port, f.DestinationPort);
+        if (hasReverse)
+        {
+            writer.WriteNumber(Bytes, f.ReverseBytes);
+            writer.WriteNumber(Packets, f.ReversePackets);
+        }
+        if (hasAs && f.DestinationAs != 0) WriteAs(writer, f.DestinationAs);
+        writer.WriteEndObject();
+
+        writer.WriteStartObject(Network);
+        JsonEncodedText transport = TransportName(f.Protocol);
+        if (transport.EncodedUtf8Bytes.Length > 0) writer.WriteString(Transport, transport);
+        Span<byte> num = stackalloc byte[48];
+        f.Protocol.TryFormat(num, out int n);
+        writer.WriteString(IanaNumber, num[..n]);
+        if (f.SourceAddress.IsSet) writer.WriteString(Type, f.SourceAddress.IsV4 ? Ipv4 : Ipv6);
+        writer.WriteNumber(Bytes, f.Bytes + f.ReverseBytes);
+        writer.WriteNumber(Packets, f.Packets + f.ReversePackets);
+        if (flowEvent.CommunityId.HasValue)
+        {
+            writer.WriteString(CommunityIdName, flowEvent.CommunityId.Value);
+        }
+        if ((f.Present & FlowFields.VlanId) != 0 && f.VlanId != 0)
+        {
+            writer.WriteStartObject(Vlan);
+            f.VlanId.TryFormat(num, out n);
+            writer.WriteString(Id, num[..n]);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+
+        writer.WriteStartObject(Related);
+        writer.WriteStartArray(Ip);
+        WriteIpValue(writer, f.SourceAddress);
+        if (f.DestinationAddress != f.SourceAddress) WriteIpValue(writer, f.DestinationAddress);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+
+        writer.WriteStartObject(FlowRelayName);
+        writer.WriteNumber(Version, f.Version);
+        writer.WriteNumber(SourceId, f.SourceId);
+        if (f.TemplateId != 0) writer.WriteNumber(TemplateId, f.TemplateId);
+        writer.WriteNumber(Sequence, f.Sequence);
+        if (f.ExportNs != 0) WriteDate(writer, Exported, f.ExportNs);
+        if ((f.Present & FlowFields.TcpFlags) != 0 && f.Protocol == 6)
+        {
+            writer.WriteNumber(TcpFlags, f.TcpFlags);
+            writer.WriteStartArray(TcpFlagNames);
+            for (int bit = 0; bit < 8; bit++)
+            {
+                if ((f.TcpFlags & (1 << bit)) != 0) writer.WriteStringValue(FlagNames[bit]);
+            }
+            writer.WriteEndArray();
+        }
+        if ((f.Present & FlowFields.Tos) != 0) writer.WriteNumber(Tos, f.Tos);
+        if ((f.Present & FlowFields.NextHop) != 0 && f.NextHop.IsSet) WriteIp(writer, NextHop, f.NextHop);
+        if ((f.Present & FlowFields.Masks) != 0)
+        {
+            writer.WriteNumber(SourceMask, f.SourceMask);
+            writer.WriteNumber(DestinationMask, f.DestinationMask);
+        }
+        if ((f.Present & FlowFields.FlowDirection) != 0 && f.FlowDirection <= 1)
+        {
+            writer.WriteString(FlowDirection, f.FlowDirection == 0 ? Ingress_ : Egress_);
+        }
+        if ((f.Present & FlowFields.FlowEndReason) != 0) writer.WriteNumber(EndReason, f.FlowEndReason);
+        if (f.Protocol is 1 or 58)
+        {
+            ushort typeCode = (f.Present & FlowFields.IcmpTypeCode) != 0 ? f.IcmpTypeCode : f.DestinationPort;
+            writer.WriteStartObject(Icmp);
+            writer.WriteNumber(Type, typeCode >> 8);
+            writer.WriteNumber(Code, typeCode & 0xFF);
+            writer.WriteEndObject();
+        }
+        writer.WriteStartObject(Sampling);
+        writer.WriteNumber(Rate, f.SamplingRate == 0 ? 1 : f.SamplingRate);
+        writer.WriteString(Source, SamplingSources[(int)f.SamplingSource < SamplingSources.Length ? (int)f.SamplingSource : 0]);
+        writer.WriteNumber(RawBytes, f.RawBytes);
+        writer.WriteNumber(RawPackets, f.RawPackets);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+
+        writer.WriteEndObject();
+    }
+
+    private static JsonEncodedText TransportName(byte protocol) => protocol switch
+    {
+        6 => TransportTcp,
+        17 => TransportUdp,
+        1 => TransportIcmp,
+        58 => TransportIpv6Icmp,
+        132 => TransportSctp,
+        47 => TransportGre,
+        50 => TransportEsp,
+        51 => TransportAh,
+        _ => default,
+    };
+
+    // ECS network.transport: the lowercase IANA keyword (https://www.iana.org/assignments/protocol-numbers).
+    private static readonly JsonEncodedText TransportTcp = JsonEncodedText.Encode("tcp");
+    private static readonly JsonEncodedText TransportUdp = JsonEncodedText.Encode("udp");
+    private static readonly JsonEncodedText TransportIcmp = JsonEncodedText.Encode("icmp");
+    private static readonly JsonEncodedText TransportIpv6Icmp = JsonEncodedText.Encode("ipv6-icmp");
+    private static readonly JsonEncodedText TransportSctp = JsonEncodedText.Encode("sctp");
+    private static readonly JsonEncodedText TransportGre = JsonEncodedText.Encode("gre");
+    private static readonly JsonEncodedText TransportEsp = JsonEncodedText.Encode("esp");
+    private static readonly JsonEncodedText TransportAh = JsonEncodedText.Encode("ah");
+
+    private static void WriteAs(Utf8JsonWriter writer, uint number)
+    {
+        writer.WriteStartObject(As);
+        writer.WriteNumber(Number, number);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteInterface(Utf8JsonWriter writer, JsonEncodedText name, uint index)
+    {
+        Span<byte> buf = stackalloc byte[16];
+        index.TryFormat(buf, out int n);
+        writer.WriteStartObject(name);
+        writer.WriteStartObject(Interface);
+        writer.WriteString(Id, buf[..n]);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteIp(Utf8JsonWriter writer, JsonEncodedText name, IpAddr address)
+    {
+        if (!address.IsSet) return;
+        Span<byte> buf = stackalloc byte[48];
+        if (address.TryFormat(buf, out int n)) writer.WriteString(name, buf[..n]);
+    }
+
+    private static void WriteIpValue(Utf8JsonWriter writer, IpAddr address)
+    {
+        if (!address.IsSet) return;
+        Span<byte> buf = stackalloc byte[48];
+        if (address.TryFormat(buf, out int n)) writer.WriteStringValue(buf[..n]);
+    }
+
+    /// <summary>Writes a Unix-nanosecond time as an ISO 8601 UTC string with millisecond precision.</summary>
+    internal static void WriteDate(Utf8JsonWriter writer, JsonEncodedText name, long unixNs)
+    {
+        Span<byte> buf = stackalloc byte[40];
+        DateTime t = DateTime.UnixEpoch.AddTicks(unixNs / 100);
+        if (t.TryFormat(buf, out int n, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture))
+        {
+            writer.WriteString(name, buf[..n]);
+        }
+    }
 }

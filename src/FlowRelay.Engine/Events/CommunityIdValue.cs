@@ -21,6 +21,10 @@ public struct CommunityIdValue
     [UnscopedRef]
     public Span<byte> Bytes => _bytes;
 
+    /// <summary>The value for reading, also through an <c>in</c> reference.</summary>
+    [UnscopedRef]
+    public readonly ReadOnlySpan<byte> Value => _bytes;
+
     [InlineArray(Length)]
     private struct Buffer
     {

@@ -89,12 +89,45 @@ public readonly struct IpAddr : IEquatable<IpAddr>
             bytesWritten = pos;
             return true;
         }
-        // IPv6 formatting (RFC 5952) is rare enough on the hot path to delegate to IPAddress.
-        Span<char> chars = stackalloc char[64];
-        if (!new IPAddress(raw).TryFormat(chars, out int cw)) return false;
-        if (cw > utf8Destination.Length) return false;
-        for (int i = 0; i < cw; i++) utf8Destination[i] = (byte)chars[i];
-        bytesWritten = cw;
+        return TryFormatV6(utf8Destination, out bytesWritten);
+    }
+
+    // RFC 5952 §4: lower-case hex, no leading zeros, the longest run of two or more zero groups
+    // (the first on a tie) shortened to "::". IPv4-mapped addresses were made IPv4 on the way in.
+    private bool TryFormatV6(Span<byte> dest, out int written)
+    {
+        written = 0;
+        Span<ushort> g = stackalloc ushort[8];
+        for (int i = 0; i < 4; i++)
+        {
+            g[i] = (ushort)(Hi >> (48 - 16 * i));
+            g[i + 4] = (ushort)(Lo >> (48 - 16 * i));
+        }
+        int bestStart = -1, bestLen = 0;
+        for (int i = 0; i < 8;)
+        {
+            if (g[i] != 0) { i++; continue; }
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+            i = j;
+        }
+        if (dest.Length < 39) return false;
+        int pos = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            if (i == bestStart)
+            {
+                dest[pos++] = (byte)':';
+                dest[pos++] = (byte)':';
+                i += bestLen - 1;
+                continue;
+            }
+            if (i > 0 && i != bestStart + bestLen) dest[pos++] = (byte)':';
+            g[i].TryFormat(dest[pos..], out int w, "x");
+            pos += w;
+        }
+        written = pos;
         return true;
     }
 
