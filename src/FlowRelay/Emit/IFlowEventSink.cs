@@ -1,0 +1,25 @@
+using FlowRelay.Engine.Events;
+
+namespace FlowRelay.Emit;
+
+/// <summary>
+/// The last stage of the flow pipeline: somewhere events go. All methods are called from the
+/// pipeline thread only, so implementations need no locking.
+/// </summary>
+public interface IFlowEventSink
+{
+    /// <summary>Name used in logs and stats (e.g. <c>ndjson</c>).</summary>
+    string Name { get; }
+
+    /// <summary>Takes a batch of events; may buffer them.</summary>
+    void Write(ReadOnlySpan<FlowEvent> events);
+
+    /// <summary>Time-driven work (periodic flush, age-based rotation); called at least once per housekeeping tick.</summary>
+    void Tick(DateTimeOffset now);
+
+    /// <summary>Makes everything written so far durable.</summary>
+    void Flush();
+
+    /// <summary>Flushes and releases resources; called once when the pipeline stops.</summary>
+    void Close();
+}

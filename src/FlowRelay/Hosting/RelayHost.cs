@@ -1,0 +1,80 @@
+using FlowRelay.Config;
+using FlowRelay.Emit;
+using FlowRelay.Engine.Enrich;
+using FlowRelay.Engine.Rules;
+using FlowRelay.Ingest;
+using FlowRelay.Pipeline;
+using FlowRelay.Stats;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NLog.Extensions.Logging;
+
+namespace FlowRelay.Hosting;
+
+/// <summary>Builds the relay's host from validated settings: logging, the pipeline stages and the hosted services.</summary>
+public static class RelayHost
+{
+    /// <summary>
+    /// Builds (does not start) the host. <paramref name="configureServices"/> lets tests swap or add services.
+    /// </summary>
+    public static IHost Build(RelaySettings settings, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            // No appsettings.json, no DOTNET_ environment config, no default console logger: the YAML file is the one source.
+            DisableDefaults = true,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+
+        var logFactory = NLogSetup.CreateFactory(settings.LogLevel);
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(NLogSetup.ToMsLevel(settings.LogLevel));
+        builder.Logging.AddNLog(new NLogProviderOptions { ShutdownOnDispose = true }, _ => logFactory);
+
+        builder.Services.Configure<HostOptions>(o =>
+        {
+            // Time for the pipeline to drain the queue, close files and save templates.
+            o.ShutdownTimeout = TimeSpan.FromSeconds(30);
+            o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new PacketChannel(settings.Inputs.Flow.QueueCapacity));
+        services.AddSingleton<PipelineCounters>();
+        services.AddSingleton(sp => new TemplateStore(settings.DataDir, sp.GetRequiredService<ILogger<TemplateStore>>()));
+
+        services.AddSingleton<IFlowEnricher>(_ => new CommunityIdEnricher());
+        services.AddSingleton<IFlowRuleStage, PassThroughRuleStage>();
+        if (settings.Outputs.Ndjson.Enabled)
+        {
+            services.AddSingleton(sp => new NdjsonFileSink(settings.Outputs.Ndjson, sp.GetRequiredService<ILogger<NdjsonFileSink>>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IFlowEventSink>(sp => sp.GetRequiredService<NdjsonFileSink>());
+        }
+
+        var endpoints = settings.Inputs.Flow.Enabled ? settings.Inputs.Flow.ListenEndpoints() : [];
+        foreach (var endpoint in endpoints)
+        {
+            services.AddSingleton(sp => new UdpFlowReceiver(endpoint, (int)Math.Min(int.MaxValue, settings.Inputs.Flow.ReceiveBufferSize.Bytes),
+                sp.GetRequiredService<PacketChannel>(), sp.GetRequiredService<ILogger<UdpFlowReceiver>>()));
+        }
+        services.AddSingleton<RelayStatsSource>();
+        services.AddSingleton<StatsReporter>();
+        services.AddSingleton<FlowPipeline>();
+
+        // Order matters: hosted services start in this order and stop in reverse. Receivers stop
+        // first, then the pipeline drains the queue, then stats writes the final figures.
+        services.AddHostedService(sp => sp.GetRequiredService<StatsReporter>());
+        services.AddHostedService(sp => sp.GetRequiredService<FlowPipeline>());
+        for (int i = 0; i < endpoints.Count; i++)
+        {
+            int index = i;
+            services.AddSingleton<IHostedService>(sp => sp.GetServices<UdpFlowReceiver>().ElementAt(index));
+        }
+
+        configureServices?.Invoke(services);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using FlowRelay.Protocols.Flows;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FlowRelay.Ingest;
+
+/// <summary>
+/// Receives NetFlow/IPFIX datagrams on one UDP address and hands them, unparsed, to the
+/// <see cref="PacketChannel"/>. The socket loop only copies bytes: decoding happens in the pipeline.
+/// </summary>
+public sealed class UdpFlowReceiver : BackgroundService
+{
+    private const int MaxDatagram = 65536;
+
+    private readonly IPEndPoint _endpoint;
+    private readonly int _receiveBufferSize;
+    private readonly PacketChannel _channel;
+    private readonly ILogger<UdpFlowReceiver> _logger;
+    private Socket? _socket;
+
+    public UdpFlowReceiver(IPEndPoint endpoint, int receiveBufferSize, PacketChannel channel, ILogger<UdpFlowReceiver> logger)
+    {
+        _endpoint = endpoint;
+        _receiveBufferSize = receiveBufferSize;
+        _channel = channel;
+        _logger = logger;
+    }
+
+    /// <summary>The address from the configuration.</summary>
+    public IPEndPoint ConfiguredEndpoint => _endpoint;
+
+    /// <summary>The address actually bound (differs from the configured one when port 0 was asked for).</summary>
+    public IPEndPoint? BoundEndpoint { get; private set; }
+
+    public ReceiverCounters Counters { get; } = new();
+
+    /// <summary>Binds the socket before the host reports started, so a port that cannot be bound stops start-up.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var socket = new Socket(_endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            // Leave IPv6 sockets v6-only so "0.0.0.0:2055" and "[::]:2055" can both be listed.
+            if (_endpoint.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
+            socket.ReceiveBufferSize = _receiveBufferSize;
+            socket.Bind(_endpoint);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new ListenerBindException(DescribeBindError(e), e);
+        }
+        _socket = socket;
+        BoundEndpoint = (IPEndPoint)socket.LocalEndPoint!;
+        int actual = socket.ReceiveBufferSize;
+        _logger.LogInformation("listening for NetFlow/IPFIX on udp {Endpoint} (receive buffer {Actual} bytes)", BoundEndpoint, actual);
+        // Linux reports twice the granted size and caps requests at net.core.rmem_max.
+        if (actual < _receiveBufferSize)
+            _logger.LogWarning("udp {Endpoint}: receive buffer is {Actual} bytes, less than the {Requested} configured; raise net.core.rmem_max to allow more",
+                BoundEndpoint, actual, _receiveBufferSize);
+        return base.StartAsync(cancellationToken);
+    }
+
+    private string DescribeBindError(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.AddressAlreadyInUse => $"cannot listen on udp {_endpoint}: the address is already in use (is another collector running?)",
+        SocketError.AccessDenied => _endpoint.Port is > 0 and < 1024
+            ? $"cannot listen on udp {_endpoint}: permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)"
+            : $"cannot listen on udp {_endpoint}: permission denied",
+        SocketError.AddressNotAvailable => $"cannot listen on udp {_endpoint}: the address does not belong to this machine",
+        SocketError.AddressFamilyNotSupported => $"cannot listen on udp {_endpoint}: this machine does not support that address family",
+        _ => $"cannot listen on udp {_endpoint}: {e.Message}",
+    };
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var socket = _socket!;
+        // One pinned receive buffer for the life of the socket; each datagram is copied out to a pooled buffer.
+        var buffer = GC.AllocateArray<byte>(MaxDatagram, pinned: true);
+        var address = new SocketAddress(socket.AddressFamily);
+        var counters = Counters;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, address, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException e)
+            {
+                // An ICMP error for an earlier send, or a datagram larger than the buffer: count and go on.
+                if (Interlocked.Increment(ref counters.ReceiveErrors) == 1)
+                    _logger.LogWarning("udp {Endpoint}: receive failed: {Error} (further failures are only counted)", BoundEndpoint, e.SocketErrorCode);
+                continue;
+            }
+            long receivedNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+            Interlocked.Increment(ref counters.Datagrams);
+            Interlocked.Add(ref counters.Bytes, length);
+
+            var exporter = ExporterOf(address);
+            var rented = ArrayPool<byte>.Shared.Rent(length);
+            buffer.AsSpan(0, length).CopyTo(rented);
+            var packet = new ReceivedPacket(rented, length, exporter, receivedNs);
+            if (!_channel.TryWrite(packet))
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+                Interlocked.Increment(ref counters.DroppedQueueFull);
+            }
+        }
+    }
+
+    /// <summary>Reads the sender's IP from the raw sockaddr without allocating an <see cref="IPEndPoint"/>.</summary>
+    internal static IpAddr ExporterOf(SocketAddress address)
+    {
+        var raw = address.Buffer.Span;
+        if (address.Family == AddressFamily.InterNetwork)
+            return IpAddr.FromV4(raw.Slice(4, 4)); // sockaddr_in: family(2) port(2) addr(4)
+        var v6 = raw.Slice(8, 16); // sockaddr_in6: family(2) port(2) flowinfo(4) addr(16)
+        // An IPv4-mapped IPv6 sender (::ffff:a.b.c.d) is the IPv4 exporter it stands for.
+        if (v6[..10].IndexOfAnyExcept((byte)0) < 0 && v6[10] == 0xff && v6[11] == 0xff)
+            return IpAddr.FromV4(v6.Slice(12, 4));
+        return IpAddr.FromV6(v6);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        _socket?.Dispose();
+    }
+
+    public override void Dispose()
+    {
+        _socket?.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,294 @@
+using System.Diagnostics;
+using System.Net;
+using FlowRelay.Config;
+using FlowRelay.Emit;
+using FlowRelay.Engine.Enrich;
+using FlowRelay.Engine.Events;
+using FlowRelay.Engine.Rules;
+using FlowRelay.Ingest;
+using FlowRelay.Protocols;
+using FlowRelay.Protocols.Flows;
+using FlowRelay.Stats;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FlowRelay.Pipeline;
+
+/// <summary>
+/// The single reader of the packet queue: Decode → Enrich → Rules → Emit, in batches. It owns the
+/// decoder (not thread-safe), so everything that touches decoder state — expiry, template
+/// persistence, counter snapshots — happens here, on this loop.
+/// </summary>
+public sealed class FlowPipeline : BackgroundService
+{
+    /// <summary>Events per batch before the later stages run; also the batch flushes whenever the queue is empty.</summary>
+    public const int BatchSize = 1024;
+
+    private readonly RelaySettings _settings;
+    private readonly PacketChannel _channel;
+    private readonly IFlowEnricher[] _enrichers;
+    private readonly IFlowRuleStage _rules;
+    private readonly IFlowEventSink[] _sinks;
+    private readonly TemplateStore _templateStore;
+    private readonly PipelineCounters _counters;
+    private readonly ILogger<FlowPipeline> _logger;
+    private readonly TimeProvider _time;
+    private readonly EventBatch<FlowEvent> _batch = new(BatchSize * 2);
+    private readonly TimeSpan _tick;
+    private FlowDecoder? _decoder;
+    private long _lastExpire;
+    private long _lastPersist;
+    private long _persistedFingerprint;
+
+    public FlowPipeline(RelaySettings settings, PacketChannel channel, IEnumerable<IFlowEnricher> enrichers, IFlowRuleStage rules,
+        IEnumerable<IFlowEventSink> sinks, TemplateStore templateStore, PipelineCounters counters, ILogger<FlowPipeline> logger,
+        TimeProvider? time = null)
+    {
+        _settings = settings;
+        _channel = channel;
+        _enrichers = enrichers.ToArray();
+        _rules = rules;
+        _sinks = sinks.ToArray();
+        _templateStore = templateStore;
+        _counters = counters;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        // Wake at least this often when idle: sinks flush on time, stats snapshots get answered.
+        var flush = settings.Outputs.Ndjson.FlushInterval.Value;
+        _tick = flush < TimeSpan.FromSeconds(1) ? flush : TimeSpan.FromSeconds(1);
+    }
+
+    /// <summary>Builds the decoder options from the templates and exporters settings.</summary>
+    public static FlowDecoderOptions DecoderOptions(RelaySettings settings)
+    {
+        var rates = new Dictionary<IpAddr, uint>();
+        foreach (var e in settings.Exporters)
+        {
+            if (e.SamplingRate > 0 && ExporterSettings.TryParseAddress(e.Address, out var a)) rates[IpAddr.From(a)] = e.SamplingRate;
+        }
+        var t = settings.Templates;
+        return new FlowDecoderOptions
+        {
+            TemplateTimeout = t.Timeout.Value,
+            MaxTemplates = t.MaxTemplates,
+            MaxExporters = t.MaxExporters,
+            PendingMaxBytes = (int)Math.Min(int.MaxValue, t.PendingMaxBytes.Bytes),
+            PendingMaxAge = t.PendingMaxAge.Value,
+            ConfiguredSamplingRate = rates.Count == 0 ? null : ip => rates.TryGetValue(ip, out var r) ? r : 0,
+        };
+    }
+
+    /// <summary>Creates the decoder and loads saved templates before the receivers start.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _decoder = new FlowDecoder(DecoderOptions(_settings));
+        _templateStore.Load(_decoder.Templates);
+        _persistedFingerprint = TemplateFingerprint();
+        _lastExpire = _lastPersist = Stopwatch.GetTimestamp();
+        _counters.Publish(DecoderSnapshot.Take(_decoder, _time.GetUtcNow()));
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _channel.Reader;
+        Task<bool>? waiting = null;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                int taken = 0;
+                while (reader.TryRead(out var packet))
+                {
+                    Process(packet);
+                    if (_batch.Count >= BatchSize) RunBatch();
+                    // Keep housekeeping going under sustained load, when the queue never empties.
+                    if (++taken % 256 == 0) Housekeeping(force: false);
+                }
+                RunBatch();
+                Housekeeping(force: false);
+
+                waiting ??= reader.WaitToReadAsync(stoppingToken).AsTask();
+                if (!waiting.IsCompleted) await Task.WhenAny(waiting, Task.Delay(_tick, stoppingToken)).ConfigureAwait(false);
+                if (waiting.IsCompleted)
+                {
+                    if (waiting.IsCanceled || waiting.IsFaulted || !waiting.Result) break;
+                    waiting = null;
+                }
+            }
+        }
+        finally
+        {
+            // The receivers stop before the pipeline (hosted services stop in reverse order), so
+            // what is queued now is all there will be: decode it, emit it, then close down.
+            while (reader.TryRead(out var packet))
+            {
+                Process(packet);
+                if (_batch.Count >= BatchSize) RunBatch();
+            }
+            RunBatch();
+            Shutdown();
+        }
+    }
+
+    private void Process(in ReceivedPacket packet)
+    {
+        try
+        {
+            var sink = new BatchRecordSink(_batch);
+            _decoder!.Decode(packet.Span, packet.Exporter, packet.ReceivedNs, ref sink);
+            _counters.Packets++;
+        }
+        catch (Exception e)
+        {
+            StageFailed("decode", e);
+        }
+        finally
+        {
+            PacketChannel.Release(packet);
+        }
+    }
+
+    private void RunBatch()
+    {
+        if (_batch.Count == 0) return;
+        var events = _batch.Items;
+        foreach (var enricher in _enrichers)
+        {
+            try
+            {
+                enricher.Enrich(events);
+            }
+            catch (Exception e)
+            {
+                StageFailed(enricher.GetType().Name, e);
+            }
+        }
+        try
+        {
+            _counters.Alerts += _rules.Evaluate(events);
+        }
+        catch (Exception e)
+        {
+            StageFailed("rules", e);
+        }
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                sink.Write(events);
+            }
+            catch (Exception e)
+            {
+                StageFailed(sink.Name, e);
+            }
+        }
+        _counters.Events += events.Length;
+        _batch.Clear();
+    }
+
+    private void Housekeeping(bool force)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                sink.Tick(now);
+            }
+            catch (Exception e)
+            {
+                StageFailed(sink.Name, e);
+            }
+        }
+        long ts = Stopwatch.GetTimestamp();
+        if (force || Stopwatch.GetElapsedTime(_lastExpire, ts) >= TimeSpan.FromSeconds(1))
+        {
+            _lastExpire = ts;
+            try
+            {
+                _decoder!.Expire(UnixNs(now));
+            }
+            catch (Exception e)
+            {
+                StageFailed("expire", e);
+            }
+        }
+        if (force || Stopwatch.GetElapsedTime(_lastPersist, ts) >= _settings.Templates.PersistInterval.Value)
+        {
+            _lastPersist = ts;
+            PersistTemplatesIfChanged();
+        }
+        if (_counters.SnapshotRequested) PublishSnapshot(now);
+    }
+
+    private void PersistTemplatesIfChanged()
+    {
+        try
+        {
+            long fingerprint = TemplateFingerprint();
+            if (fingerprint == _persistedFingerprint) return;
+            if (_templateStore.Save(_decoder!.Templates)) _persistedFingerprint = fingerprint;
+        }
+        catch (Exception e)
+        {
+            StageFailed("templates", e);
+        }
+    }
+
+    /// <summary>Changes whenever the template set may have changed (learned, withdrawn, evicted, expired).</summary>
+    private long TemplateFingerprint()
+    {
+        var c = _decoder!.Counters;
+        return c.Total.TemplatesLearned * 31 + c.Total.TemplatesWithdrawn * 17 + c.TemplatesEvicted * 7 + c.TemplatesExpired * 3 + _decoder.Templates.Count;
+    }
+
+    private void PublishSnapshot(DateTimeOffset now)
+    {
+        try
+        {
+            _counters.Publish(DecoderSnapshot.Take(_decoder!, now));
+        }
+        catch (Exception e)
+        {
+            StageFailed("stats", e);
+        }
+    }
+
+    private void Shutdown()
+    {
+        if (_decoder is null) return;
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                sink.Close();
+            }
+            catch (Exception e)
+            {
+                StageFailed(sink.Name, e);
+            }
+        }
+        try
+        {
+            if (_templateStore.Save(_decoder.Templates))
+                _logger.LogInformation("templates: saved {Count} templates to {Path}", _decoder.Templates.Count, _templateStore.FilePath);
+        }
+        catch (Exception e)
+        {
+            StageFailed("templates", e);
+        }
+        PublishSnapshot(_time.GetUtcNow());
+        _logger.LogInformation("pipeline stopped: {Packets} packets decoded, {Events} events emitted", _counters.Packets, _counters.Events);
+    }
+
+    private void StageFailed(string stage, Exception e)
+    {
+        // A stage failing on one batch must not stop the relay; log the first few in full, then count.
+        long n = Interlocked.Increment(ref _counters.StageErrors);
+        if (n <= 10 || n % 10000 == 0)
+            _logger.LogError(e, "pipeline: {Stage} failed ({Count} failures so far)", stage, n);
+    }
+
+    private static long UnixNs(DateTimeOffset t) => (t.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+}
