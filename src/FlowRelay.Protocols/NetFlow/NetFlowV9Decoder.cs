@@ -64,6 +64,11 @@ internal static class NetFlowV9Decoder
             }
             // 2..255 are reserved (RFC 3954 §5.3): skipped by their length.
         }
+        if (status == DecodeStatus.Ok && pos < p.Length)
+        {
+            // 1..3 bytes left: the start of a flowset header cut off by the datagram's end.
+            Note(d, ec, ref status, DecodeStatus.BadSetLength);
+        }
         return new DecodeResult(status, records, learned, waiting);
     }
 
