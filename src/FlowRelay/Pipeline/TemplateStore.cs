@@ -30,32 +30,36 @@ public sealed class TemplateStore
             _logger.LogInformation("templates: no saved templates at {Path}", FilePath);
             return 0;
         }
+        string? problem;
+        int loaded = 0;
         try
         {
-            int loaded;
             using (var stream = new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.Read))
                 loaded = cache.Load(stream);
-            if (loaded == 0 && new FileInfo(FilePath).Length > 16)
-                _logger.LogWarning("templates: {Path} held no usable templates", FilePath);
-            else
-                _logger.LogInformation("templates: loaded {Count} templates from {Path}", loaded, FilePath);
+            // The cache reports a bad file through LastLoadError rather than by throwing.
+            problem = cache.LastLoadError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problem = e.Message;
+        }
+        if (problem is null)
+        {
+            _logger.LogInformation("templates: loaded {Count} templates from {Path}", loaded, FilePath);
             return loaded;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        string aside = $"{FilePath}.corrupt-{DateTime.UtcNow:yyyyMMdd'T'HHmmss}";
+        try
         {
-            string aside = $"{FilePath}.corrupt-{DateTime.UtcNow:yyyyMMdd'T'HHmmss}";
-            try
-            {
-                File.Move(FilePath, aside, overwrite: true);
-            }
-            catch (Exception moveError) when (moveError is IOException or UnauthorizedAccessException)
-            {
-                aside = "(could not rename: " + moveError.Message + ")";
-            }
-            _logger.LogWarning("templates: {Path} is unreadable ({Error}); moved it to {Aside} and starting without saved templates",
-                FilePath, e.Message, aside);
-            return 0;
+            File.Move(FilePath, aside, overwrite: true);
         }
+        catch (Exception moveError) when (moveError is IOException or UnauthorizedAccessException)
+        {
+            aside = "(could not rename: " + moveError.Message + ")";
+        }
+        _logger.LogWarning("templates: {Path} is unreadable ({Error}); moved it to {Aside} and starting without saved templates",
+            FilePath, problem, aside);
+        return 0;
     }
 
     /// <summary>Saves atomically: write a temporary file, then rename it over the old one.</summary>
