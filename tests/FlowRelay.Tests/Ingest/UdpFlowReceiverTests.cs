@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Sockets;
+using FlowRelay.Ingest;
+using FlowRelay.Protocols.Flows;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace FlowRelay.Tests.Ingest;
+
+public class UdpFlowReceiverTests
+{
+    [Fact]
+    public async Task A_full_queue_drops_and_counts_instead_of_growing()
+    {
+        var channel = new PacketChannel(16);
+        using var receiver = new UdpFlowReceiver(new IPEndPoint(IPAddress.Loopback, 0), 1 << 20, channel, NullLogger<UdpFlowReceiver>.Instance);
+        await receiver.StartAsync(CancellationToken.None);
+        using (var client = new UdpClient(AddressFamily.InterNetwork))
+        {
+            for (int i = 0; i < 50; i++) await client.SendAsync(new byte[] { 0, 5, (byte)i }, receiver.BoundEndpoint!);
+        }
+        Assert.True(await Eventually.HoldsAsync(() => Interlocked.Read(ref receiver.Counters.Datagrams) == 50, TimeSpan.FromSeconds(10)));
+        await receiver.StopAsync(CancellationToken.None);
+
+        Assert.Equal(16, channel.Count);
+        Assert.Equal(34, receiver.Counters.DroppedQueueFull);
+        Assert.Equal(150, receiver.Counters.Bytes);
+        Assert.True(channel.Reader.TryRead(out var first));
+        Assert.Equal(new byte[] { 0, 5, 0 }, first.Span.ToArray());
+        Assert.Equal(IpAddr.From(IPAddress.Loopback), first.Exporter);
+        Assert.True(first.ReceivedNs > 0);
+        PacketChannel.Release(first);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_stops_start_up_with_the_address_in_the_message()
+    {
+        using var busy = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var taken = (IPEndPoint)busy.Client.LocalEndPoint!;
+        using var receiver = new UdpFlowReceiver(taken, 1 << 20, new PacketChannel(16), NullLogger<UdpFlowReceiver>.Instance);
+        var e = await Assert.ThrowsAsync<ListenerBindException>(() => receiver.StartAsync(CancellationToken.None));
+        Assert.Equal($"cannot listen on udp {taken}: the address is already in use (is another collector running?)", e.Message);
+    }
+
+    [Fact]
+    public void Ipv4_mapped_senders_are_reported_as_ipv4()
+    {
+        var sa = new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.9"), 2055).Serialize();
+        Assert.Equal(IpAddr.From(IPAddress.Parse("192.0.2.9")), UdpFlowReceiver.ExporterOf(sa));
+        var v6 = new IPEndPoint(IPAddress.Parse("2001:db8::7"), 2055).Serialize();
+        Assert.Equal(IpAddr.From(IPAddress.Parse("2001:db8::7")), UdpFlowReceiver.ExporterOf(v6));
+    }
+}
