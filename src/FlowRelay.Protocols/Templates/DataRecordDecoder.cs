@@ -262,8 +262,9 @@ internal static class DataRecordDecoder
                 if (init >= 0)
                 {
                     // IE 21/22 are ms since systemInitTimeMilliseconds (IE 160).
-                    if (!hasStart && (seen & Seen.StartUp) != 0) { start = (init + startUp) * 1_000_000; hasStart = true; }
-                    if (!hasEnd && (seen & Seen.EndUp) != 0) { end = (init + endUp) * 1_000_000; hasEnd = true; }
+                    long exportMs = h.ExportNs / 1_000_000;
+                    if (!hasStart && (seen & Seen.StartUp) != 0) { start = UptimeToUnixMs(init, startUp, exportMs) * 1_000_000; hasStart = true; }
+                    if (!hasEnd && (seen & Seen.EndUp) != 0) { end = UptimeToUnixMs(init, endUp, exportMs) * 1_000_000; hasEnd = true; }
                 }
                 else
                 {
@@ -283,6 +284,20 @@ internal static class DataRecordDecoder
         if (hasStart) { r.StartNs = start; present |= FlowFields.Start; }
         if (hasEnd) { r.EndNs = end; present |= FlowFields.End; }
         else r.EndNs = h.ExportNs;
+    }
+
+    /// <summary>
+    /// A 32-bit uptime in ms after <paramref name="initMs"/> as Unix ms. The counter wraps every
+    /// ~49.7 days, and exporters replaying old packets (softflowd -r) send times before their
+    /// init time as wrapped values, so the wrap count is chosen that puts the time nearest the
+    /// export time.
+    /// </summary>
+    private static long UptimeToUnixMs(long initMs, uint uptimeMs, long exportMs)
+    {
+        const long Wrap = 1L << 32;
+        long t = initMs + uptimeMs;
+        long k = (long)Math.Round((exportMs - t) / (double)Wrap);
+        return t + k * Wrap;
     }
 
     /// <summary>
