@@ -9,6 +9,7 @@ public sealed class ExporterCounters
     public long Packets;
     public long Bytes;
     public long Records;
+    /// <summary>Templates new or changed; an unchanged re-announcement only refreshes its lifetime.</summary>
     public long TemplatesLearned;
     public long TemplatesWithdrawn;
     /// <summary>Data sets that arrived before their template.</summary>

@@ -122,6 +122,9 @@ internal static class DataRecordDecoder
                 case FieldKind.EndSeconds: endAbs = (long)ReadUInt(v) * 1_000_000_000; seen |= Seen.EndAbs; break;
                 case FieldKind.StartMilliseconds: startAbs = (long)ReadUInt(v) * 1_000_000; seen |= Seen.StartAbs; break;
                 case FieldKind.EndMilliseconds: endAbs = (long)ReadUInt(v) * 1_000_000; seen |= Seen.EndAbs; break;
+                // RFC 7011 §6.1.9: the low 11 bits of a dateTimeMicroseconds fraction are not significant.
+                case FieldKind.StartNtpMicro: startAbs = NtpToUnixNs(v, 0xFFFFF800); seen |= Seen.StartAbs; break;
+                case FieldKind.EndNtpMicro: endAbs = NtpToUnixNs(v, 0xFFFFF800); seen |= Seen.EndAbs; break;
                 case FieldKind.StartNtp: startAbs = NtpToUnixNs(v); seen |= Seen.StartAbs; break;
                 case FieldKind.EndNtp: endAbs = NtpToUnixNs(v); seen |= Seen.EndAbs; break;
                 case FieldKind.StartDeltaMicroseconds: startDelta = ReadUInt(v); seen |= Seen.StartDelta; break;
@@ -305,10 +308,10 @@ internal static class DataRecordDecoder
     /// seconds since 1900 and a 32-bit binary fraction. Values below the 1970 offset belong to NTP
     /// era 1 (after 2036-02-07).
     /// </summary>
-    private static long NtpToUnixNs(ReadOnlySpan<byte> v)
+    private static long NtpToUnixNs(ReadOnlySpan<byte> v, uint fractionMask = 0xFFFFFFFF)
     {
         long secs = BinaryPrimitives.ReadUInt32BigEndian(v);
-        ulong frac = BinaryPrimitives.ReadUInt32BigEndian(v.Slice(4));
+        ulong frac = BinaryPrimitives.ReadUInt32BigEndian(v.Slice(4)) & fractionMask;
         if (secs < NtpToUnixSeconds) secs += 1L << 32;
         return (secs - NtpToUnixSeconds) * 1_000_000_000 + (long)((frac * 1_000_000_000) >> 32);
     }

@@ -69,8 +69,8 @@ internal static class FieldCompiler
         151 => FieldKind.EndSeconds,
         152 => FieldKind.StartMilliseconds,
         153 => FieldKind.EndMilliseconds,
-        154 => FieldKind.StartNtp,
-        155 => FieldKind.EndNtp,
+        154 => FieldKind.StartNtpMicro,
+        155 => FieldKind.EndNtpMicro,
         156 => FieldKind.StartNtp,
         157 => FieldKind.EndNtp,
         158 => FieldKind.StartDeltaMicroseconds,
@@ -100,7 +100,7 @@ internal static class FieldCompiler
         FieldKind.Skip => true,
         FieldKind.SourceV4 or FieldKind.DestinationV4 or FieldKind.NextHopV4 => length == 4,
         FieldKind.SourceV6 or FieldKind.DestinationV6 or FieldKind.NextHopV6 => length == 16,
-        FieldKind.StartNtp or FieldKind.EndNtp => length == 8,
+        FieldKind.StartNtp or FieldKind.EndNtp or FieldKind.StartNtpMicro or FieldKind.EndNtpMicro => length == 8,
         _ => length is >= 1 and <= 8,
     };
 }

@@ -17,7 +17,7 @@ internal enum FieldKind : byte
     IcmpTypeCode, IcmpType, IcmpCode,
     VlanId, FlowDirection, FlowEndReason,
     StartSeconds, EndSeconds, StartMilliseconds, EndMilliseconds,
-    StartNtp, EndNtp, StartDeltaMicroseconds, EndDeltaMicroseconds,
+    StartNtpMicro, EndNtpMicro, StartNtp, EndNtp, StartDeltaMicroseconds, EndDeltaMicroseconds,
     SystemInitTimeMilliseconds,
     SamplingInterval, SamplingAlgorithm, SamplerId, SamplerMode, SamplerRandomInterval,
     SelectorId, SelectorAlgorithm, SamplingPacketInterval, SamplingPacketSpace,

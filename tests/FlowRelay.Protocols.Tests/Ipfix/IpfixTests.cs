@@ -202,6 +202,43 @@ public class IpfixTests
     }
 
     [Fact]
+    public void Microsecond_times_ignore_the_low_11_fraction_bits_nanoseconds_keep_them()
+    {
+        var d = new FlowDecoder(new FlowDecoderOptions());
+        uint ntpSecs = (uint)(1_699_999_000 + 2_208_988_800L);
+        var t = Set(2, Template(513, F(156, 8), F(155, 8)));
+        var r = d.DecodeAll(IpfixMessage(1, t, Set(513, new Bytes().U32(ntpSecs).U32(0x40000000).U32(ntpSecs + 2).U32(0x000007FF)))).Records.Single();
+        Assert.Equal(1_699_999_000L * 1_000_000_000 + 250_000_000, r.StartNs);
+        Assert.Equal(1_699_999_002L * 1_000_000_000, r.EndNs);
+    }
+
+    [Fact]
+    public void A_changed_template_replaces_the_old_one()
+    {
+        var d = new FlowDecoder(new FlowDecoderOptions());
+        d.DecodeAll(IpfixMessage(1, Set(2, Template(514, F(1, 4)))));
+        var (res, recs) = d.DecodeAll(IpfixMessage(1, Set(2, Template(514, F(2, 4), F(1, 4))), Set(514, new Bytes().U32(5).U32(600))));
+        Assert.Equal(1, res.TemplatesLearned);
+        Assert.Equal(600ul, recs.Single().Bytes);
+        Assert.Equal(5ul, recs.Single().Packets);
+        Assert.Equal(1, d.Templates.Count);
+    }
+
+    [Fact]
+    public void Configured_rate_applies_when_the_export_says_nothing()
+    {
+        var d = new FlowDecoder(new FlowDecoderOptions { ConfiguredSamplingRate = e => e == DecoderExtensions.Exporter ? 4u : 0u });
+        var r = d.DecodeAll(Samples.IpfixPacket(1)).Records.Single();
+        Assert.Equal(4u, r.SamplingRate);
+        Assert.Equal(SamplingSource.Configured, r.SamplingSource);
+        Assert.Equal(r.RawBytes * 4, r.Bytes);
+        Assert.Equal(40ul, r.Packets);
+        var other = d.DecodeAll(Samples.IpfixPacket(1), IpAddr.FromV4(0x0A0000FF)).Records.Single();
+        Assert.Equal(1u, other.SamplingRate);
+        Assert.Equal(SamplingSource.None, other.SamplingSource);
+    }
+
+    [Fact]
     public void Sysuptime_elements_use_system_init_time_from_options_data()
     {
         var d = new FlowDecoder(new FlowDecoderOptions());
