@@ -105,6 +105,24 @@ public class RobustnessTests
     }
 
     [Fact]
+    public void Withdrawal_floods_touch_only_the_domain_and_keep_the_index_consistent()
+    {
+        var d = new FlowDecoder(new FlowDecoderOptions { MaxTemplates = 100 });
+        for (uint i = 0; i < 300; i++)
+            d.Decode(Samples.IpfixPacket(1, domain: i), DecoderExtensions.Exporter, i, ref Dummy);
+        Assert.Equal(100, d.Templates.Count);
+        Assert.Equal(100, d.Templates.IndexedDomainCount);
+        var withdrawAll = new Bytes();
+        for (int i = 0; i < 300; i++) withdrawAll.U16(2).U16(0);
+        for (uint domain = 0; domain < 300; domain++) d.DecodeAll(IpfixMessage(domain, Set(2, withdrawAll)));
+        Assert.Equal(0, d.Templates.Count);
+        Assert.Equal(0, d.Templates.IndexedDomainCount);
+        Assert.Equal(100, d.Counters.Total.TemplatesWithdrawn);
+    }
+
+    private static CountingSink Dummy;
+
+    [Fact]
     public void A_template_flood_from_20000_spoofed_exporters_stays_bounded()
     {
         var d = new FlowDecoder(new FlowDecoderOptions { MaxTemplates = 1000, MaxExporters = 500, PendingMaxBytes = 64 * 1024 });
@@ -120,6 +138,7 @@ public class RobustnessTests
         Assert.Equal(500, d.Counters.ExporterCount);
         Assert.Equal(20_000 - 500, d.Counters.ExportersEvicted);
         Assert.True(d.Templates.OptionsStateCount <= 2000);
+        Assert.True(d.Templates.IndexedDomainCount <= 1000);
         Assert.True(d.Counters.BytesWaiting <= 64 * 1024);
         Assert.Equal(20_000, d.Counters.Total.Packets);
         Assert.Equal(40_000, d.Counters.Total.TemplatesLearned);

@@ -70,7 +70,7 @@ internal sealed class BoundedLru<TKey, TValue> where TKey : notnull
     }
 
     /// <summary>Removes every entry matching; returns the count removed.</summary>
-    public int RemoveWhere(Func<TKey, TValue, bool> match)
+    public int RemoveWhere(Func<TKey, TValue, bool> match, Action<TKey, TValue>? onRemoved = null)
     {
         int removed = 0;
         for (var node = _order.First; node != null;)
@@ -80,6 +80,7 @@ internal sealed class BoundedLru<TKey, TValue> where TKey : notnull
             {
                 _order.Remove(node);
                 _map.Remove(node.Value.Key);
+                onRemoved?.Invoke(node.Value.Key, node.Value.Value);
                 removed++;
             }
             node = next;

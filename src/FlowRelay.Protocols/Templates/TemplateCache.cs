@@ -26,6 +26,11 @@ public sealed class TemplateCache
     // grow it either.
     private readonly BoundedLru<DomainKey, DomainState> _domains;
     private readonly BoundedLru<SamplerKey, SamplerState> _samplers;
+    // Template ids per domain, so withdrawing all of a domain's templates (RFC 7011 §8.1) costs
+    // the domain's templates, not a scan of every exporter's: a flood of withdrawal messages
+    // must not turn into a CPU amplifier.
+    private readonly Dictionary<DomainKey, List<ushort>> _byDomain = new();
+    private readonly Action<TemplateKey, FlowTemplate> _unindex;
 
     /// <summary>A cache with default limits.</summary>
     public TemplateCache() : this(new FlowDecoderOptions(), new FlowDecoderCounters()) { }
@@ -38,6 +43,7 @@ public sealed class TemplateCache
         _templates = new(options.MaxTemplates);
         _domains = new(options.MaxTemplates);
         _samplers = new(options.MaxTemplates);
+        _unindex = (key, _) => Unindex(key);
     }
 
     /// <summary>Number of templates (data and options) currently known.</summary>
@@ -45,6 +51,9 @@ public sealed class TemplateCache
 
     /// <summary>Number of samplers and observation domains with options-derived state.</summary>
     public int OptionsStateCount => _domains.Count + _samplers.Count;
+
+    /// <summary>Domains with at least one template (bounded by the template count).</summary>
+    internal int IndexedDomainCount => _byDomain.Count;
 
     /// <summary>Why the last <see cref="Load"/> loaded nothing; null after a successful load.</summary>
     public string? LastLoadError { get; private set; }
@@ -58,8 +67,29 @@ public sealed class TemplateCache
     internal void Add(FlowTemplate template, long nowNs)
     {
         template.LastRefreshNs = nowNs;
-        int evicted = _templates.Set(template.Key, template);
-        _counters.TemplatesEvicted += evicted;
+        Put(template);
+    }
+
+    private void Put(FlowTemplate template)
+    {
+        bool known = _templates.TryGetValue(template.Key, out _);
+        _counters.TemplatesEvicted += _templates.Set(template.Key, template, _unindex);
+        if (!known) Index(template.Key);
+    }
+
+    private void Index(in TemplateKey key)
+    {
+        var domain = new DomainKey(key.Exporter, key.DomainId, key.Version);
+        if (!_byDomain.TryGetValue(domain, out var ids)) _byDomain[domain] = ids = new List<ushort>(4);
+        ids.Add(key.TemplateId);
+    }
+
+    private void Unindex(in TemplateKey key)
+    {
+        var domain = new DomainKey(key.Exporter, key.DomainId, key.Version);
+        if (!_byDomain.TryGetValue(domain, out var ids)) return;
+        ids.Remove(key.TemplateId);
+        if (ids.Count == 0) _byDomain.Remove(domain);
     }
 
     /// <summary>Marks an unchanged template as re-announced (RFC 7011 §8.4: refreshes its lifetime).</summary>
@@ -69,11 +99,25 @@ public sealed class TemplateCache
         _templates.Touch(template.Key);
     }
 
-    internal bool Withdraw(in TemplateKey key) => _templates.Remove(key);
+    internal bool Withdraw(in TemplateKey key)
+    {
+        if (!_templates.Remove(key)) return false;
+        Unindex(key);
+        return true;
+    }
 
     /// <summary>RFC 7011 §8.1: withdraw every data (or options) template of one observation domain.</summary>
-    internal int WithdrawAll(IpAddr exporter, uint domain, ushort version, bool options) =>
-        _templates.RemoveWhere((k, t) => k.Exporter == exporter && k.DomainId == domain && k.Version == version && t.IsOptions == options);
+    internal int WithdrawAll(IpAddr exporter, uint domain, ushort version, bool options)
+    {
+        if (!_byDomain.TryGetValue(new DomainKey(exporter, domain, version), out var ids)) return 0;
+        int n = 0;
+        foreach (var id in ids.ToArray())
+        {
+            var key = new TemplateKey(exporter, domain, id, version);
+            if (_templates.TryGetValue(key, out var t) && t.IsOptions == options && Withdraw(key)) n++;
+        }
+        return n;
+    }
 
     internal DomainState? GetDomain(in DomainKey key) => _domains.TryGetValue(key, out var d) ? d : null;
 
@@ -108,7 +152,7 @@ public sealed class TemplateCache
     internal int Expire(long nowNs)
     {
         long cutoff = nowNs - _options.TemplateTimeout.Ticks * 100;
-        int n = _templates.RemoveWhere((_, t) => t.LastRefreshNs < cutoff);
+        int n = _templates.RemoveWhere((_, t) => t.LastRefreshNs < cutoff, _unindex);
         _counters.TemplatesExpired += n;
         _domains.RemoveWhere((_, d) => d.LastRefreshNs < cutoff);
         _samplers.RemoveWhere((_, s) => s.LastRefreshNs < cutoff);
@@ -218,7 +262,7 @@ public sealed class TemplateCache
         }
 
         // Oldest first, so the bounded maps keep the youngest when the file holds more than fit.
-        foreach (var t in templates.OrderBy(t => t.LastRefreshNs)) _counters.TemplatesEvicted += _templates.Set(t.Key, t);
+        foreach (var t in templates.OrderBy(t => t.LastRefreshNs)) Put(t);
         foreach (var (key, state) in domains.OrderBy(d => d.State.LastRefreshNs)) _domains.Set(key, state);
         foreach (var (key, rate, ns) in samplers.OrderBy(s => s.Ns)) _samplers.Set(key, new SamplerState { Rate = rate, LastRefreshNs = ns });
         LastLoadError = null;
