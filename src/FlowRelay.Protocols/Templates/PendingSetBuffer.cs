@@ -14,6 +14,9 @@ internal sealed class PendingSetBuffer
     private const int EntryOverhead = 96;
 
     private readonly LinkedList<PendingSet> _sets = new();
+    // How many sets wait per template, so learning a template nobody waits for (the common case,
+    // and what a template flood does) costs a lookup, not a walk of the whole buffer.
+    private readonly Dictionary<TemplateKey, int> _waiting = new();
     private readonly FlowDecoderOptions _options;
     private readonly FlowDecoderCounters _counters;
     private long _bytes;
@@ -44,6 +47,7 @@ internal sealed class PendingSetBuffer
         var buffer = ArrayPool<byte>.Shared.Rent(set.Length);
         set.CopyTo(buffer);
         _sets.AddLast(new PendingSet { Key = key, Header = header, Buffer = buffer, Length = set.Length });
+        _waiting[key] = _waiting.GetValueOrDefault(key) + 1;
         _bytes += cost;
         Publish();
         return true;
@@ -52,6 +56,7 @@ internal sealed class PendingSetBuffer
     /// <summary>Removes and returns the sets waiting for <paramref name="key"/>, oldest first.</summary>
     public List<PendingSet>? TakeFor(in TemplateKey key)
     {
+        if (!_waiting.Remove(key)) return null;
         List<PendingSet>? found = null;
         for (var node = _sets.First; node != null;)
         {
@@ -91,6 +96,12 @@ internal sealed class PendingSetBuffer
     private void Remove(LinkedListNode<PendingSet> node)
     {
         _sets.Remove(node);
+        var key = node.Value.Key;
+        if (_waiting.TryGetValue(key, out int n))
+        {
+            if (n <= 1) _waiting.Remove(key);
+            else _waiting[key] = n - 1;
+        }
         _bytes -= node.Value.Length + EntryOverhead;
         Release(node.Value);
         Publish();
