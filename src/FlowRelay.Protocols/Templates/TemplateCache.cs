@@ -229,8 +229,10 @@ public sealed class TemplateCache
                 for (int f = 0; f < fields.Length; f++)
                 {
                     var a = t.Fields[f];
-                    if (a is not { Length: 3 } || a[0] > 0x7FFF || a[2] is 0 or > 0xFFFF)
-                        return Fail($"template #{i} field #{f + 1}: expected [elementId<32768, enterprise, length 1..65535]");
+                    // v9 field types use all 16 bits (Cisco ASA's 33000+); IPFIX ids are 15 bits plus the enterprise bit.
+                    uint maxId = t.Version == 10 ? 0x7FFFu : 0xFFFFu;
+                    if (a is not { Length: 3 } || a[0] > maxId || a[2] is 0 or > 0xFFFF || (t.Version == 9 && a[1] != 0))
+                        return Fail($"template #{i} field #{f + 1}: expected [elementId<={maxId}, enterprise, length 1..65535]");
                     fields[f] = new TemplateField((ushort)a[0], a[1], (ushort)a[2]);
                 }
                 var key = new TemplateKey(exporter, t.Domain, t.Id, t.Version);

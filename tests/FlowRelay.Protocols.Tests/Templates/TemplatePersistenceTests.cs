@@ -38,6 +38,20 @@ public class TemplatePersistenceTests
         Assert.Equal((1_699_000_000_000L + 500) * 1_000_000, timed.StartNs);
     }
 
+    [Fact]
+    public void V9_vendor_field_types_above_32767_survive_a_restart()
+    {
+        var d = new FlowDecoder(new FlowDecoderOptions());
+        d.DecodeAll(V9(1, 1_000, Set(0, Template(320, F(40005, 1), F(1, 4)))));
+        var ms = new MemoryStream();
+        d.Templates.Save(ms);
+        ms.Position = 0;
+        var after = new FlowDecoder(new FlowDecoderOptions());
+        Assert.Equal(1, after.Templates.Load(ms));
+        var r = after.DecodeAll(V9(1, 1_000, Set(320, new Bytes().U8(7).U32(99)))).Records.Single();
+        Assert.Equal(99ul, r.Bytes);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("not json")]
