@@ -24,6 +24,33 @@ internal static class BenchPackets
              .U64(1500 + (ulong)i * 7).U64(12).U32(1).U32(2).U64(1_699_999_990_000 + (ulong)i).U64(1_699_999_995_000).U8(0).U8(3);
     }));
 
+    /// <summary>softflowd's own IPFIX layout: template 1024 (sysUpTime times) and its options
+    /// template 256 carrying systemInitTimeMilliseconds, as in the golden capture.</summary>
+    public static byte[] SoftflowdTemplateMessage()
+    {
+        var templates = Set(2, w =>
+        {
+            w.U16(1024).U16(SoftflowdFields.Length);
+            foreach (var (id, len) in SoftflowdFields) w.U16(id).U16(len);
+        });
+        var options = Set(3, w => w.U16(256).U16(4).U16(1).U16(143).U16(4).U16(160).U16(8).U16(305).U16(4).U16(306).U16(4));
+        var optionsData = Set(256, w => w.U32(1).U64(1_699_999_000_000).U32(1).U32(0));
+        var all = new Writer().Raw(templates).Raw(options).Raw(optionsData);
+        return Message(10, all);
+    }
+
+    public static byte[] SoftflowdDataMessage() => Message(10, Set(1024, w =>
+    {
+        for (int i = 0; i < IpfixRecords; i++)
+            w.U32(0x0A4D0001u + (uint)(i & 1)).U32(0x0A4D0002u - (uint)(i & 1)).U32(990_000 + (uint)i).U32(995_000).U32(302_244 + (uint)i).U32(43)
+             .U32(0).U32(0).U8(i & 1).U8(3).U16(47896 + i).U16(5001).U8(6).U8(0x1b).U8(4).U8(0);
+    }));
+
+    private static readonly (int Id, int Len)[] SoftflowdFields =
+    [
+        (8, 4), (12, 4), (22, 4), (21, 4), (1, 4), (2, 4), (10, 4), (14, 4), (61, 1), (136, 1), (7, 2), (11, 2), (4, 1), (6, 1), (60, 1), (5, 1),
+    ];
+
     private static readonly (int Id, int Len)[] IpfixFields =
     [
         (8, 4), (12, 4), (7, 2), (11, 2), (4, 1), (6, 1), (5, 1), (1, 8), (2, 8), (10, 4), (14, 4), (152, 8), (153, 8), (61, 1), (136, 1),
