@@ -42,16 +42,29 @@ command -v dotnet >/dev/null 2>&1 || { log "dotnet (the .NET 10 SDK) is not on P
 
 # Test projects only: `dotnet test` on the solution skips projects that are not test projects
 # (FlowRelay.Benchmarks is an exe without IsTestProject), it builds them but runs nothing there.
+LOG="$(mktemp /tmp/flowrelay-test.XXXXXX.log)"
 log "dotnet test FlowRelay.sln"
 set +e
 timeout "${FLOWRELAY_TEST_TIMEOUT:-1800}" dotnet test FlowRelay.sln \
-  --logger "console;verbosity=normal" "$@" 2>&1 | tee /tmp/flowrelay-test.$$.log
+  --logger "console;verbosity=normal" "$@" 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}
 set -e
 echo
-log "summary:"
-grep -E '^(Passed|Failed)!|Total tests|Passed:|Failed:|Skipped:|error ' /tmp/flowrelay-test.$$.log \
-  | grep -vE '^\s+(Passed|Failed) [A-Z]' | sort -u >&2 || true
-rm -f /tmp/flowrelay-test.$$.log
+log "summary (one line per test project; FlowRelay.Benchmarks is not a test project and is not run):"
+awk '
+  /^Test run for / { n = split($4, parts, "/"); project = parts[n]; sub(/\.dll$/, "", project) }
+  /^Total tests:/  { total = $3 }
+  /^ +Passed:/     { passed = $2 }
+  /^ +Failed:/     { failed = $2 }
+  /^ +Skipped:/    { skipped = $2 }
+  /^Test Run (Successful|Failed|Aborted)/ { status = $3 }
+  /^ +Total time:/ {
+    printf "  %-28s %-12s total %4s  passed %4s  failed %4s  skipped %4s\n", project, status, total, passed + 0, failed + 0, skipped + 0
+    total = passed = failed = skipped = status = ""
+  }
+  / error [A-Z]+[0-9]+:/ { errors++ }
+  END { if (errors) printf "  %d build error line(s) above\n", errors }
+' "$LOG" >&2 || true
+rm -f "$LOG"
 if ((rc != 0)); then log "FAILED (exit $rc)"; else log "all tests passed"; fi
 exit "$rc"
