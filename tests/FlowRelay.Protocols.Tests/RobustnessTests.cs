@@ -7,6 +7,9 @@ namespace FlowRelay.Protocols.Tests;
 
 public class RobustnessTests
 {
+    // FLOWRELAY_FUZZ_ITER raises the number of random cases for a longer local run.
+    private static readonly long Iterations = long.TryParse(Environment.GetEnvironmentVariable("FLOWRELAY_FUZZ_ITER"), out var n) ? n : 20_000;
+
     private static byte[][] Corpus() =>
     [
         Samples.V5Packet(30),
@@ -83,7 +86,7 @@ public class RobustnessTests
                 shared.Decode(span, IpAddr.FromV4(exporterByte), 1, ref sink);
                 var fresh = new FlowDecoder(new FlowDecoderOptions());
                 fresh.Decode(span, IpAddr.FromV4(exporterByte), 1, ref sink);
-            }, iter: 20_000, threads: 1);
+            }, iter: Iterations, threads: 1);
         Assert.True(shared.Templates.Count <= 64);
         Assert.True(shared.Counters.ExporterCount <= 8);
     }
@@ -101,7 +104,7 @@ public class RobustnessTests
             body.CopyTo(packet, 2);
             var sink = new CountingSink();
             d.Decode(packet, DecoderExtensions.Exporter, 1, ref sink);
-        }, iter: 20_000, threads: 1);
+        }, iter: Iterations, threads: 1);
     }
 
     [Fact]
