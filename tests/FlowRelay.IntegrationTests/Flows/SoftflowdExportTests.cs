@@ -54,12 +54,12 @@ public sealed class SoftflowdExportTests(ITestOutputHelper output)
         Assert.Equal(nfdump.Count, docs.Count);
         Assert.Equal(nfdump.Sum(r => r.Bytes), relayTuples.Sum(r => r.Bytes));
         Assert.Equal(nfdump.Sum(r => r.Packets), relayTuples.Sum(r => r.Packets));
-        Assert.Equal(FlowTuple.Multiset(nfdump), FlowTuple.Multiset(relayTuples));
+        RecordAssert.Same(FlowTuple.Multiset(nfdump), FlowTuple.Multiset(relayTuples), "nfdump", "relay");
         Assert.All(docs, d => Assert.Equal(version, (int)d.GetLong("flowrelay.version")!));
 
         // tshark's dissector on the very packets the relay received, field by field.
         var tshark = await TsharkFlows.ReadAsync(exportPcap);
         output.WriteLine($"tshark: {tshark.Count} records\n  {string.Join("\n  ", TsharkFlows.Lines(tshark))}");
-        Assert.Equal(TsharkFlows.Lines(tshark), TsharkFlows.Lines(docs.Select(TsharkFlows.FromRelay)));
+        RecordAssert.Same(TsharkFlows.Lines(tshark), TsharkFlows.Lines(docs.Select(TsharkFlows.FromRelay)), "tshark", "relay");
     }
 }

@@ -21,6 +21,8 @@ public static partial class TsharkFlows
             var layers = packet.GetProperty("_source").GetProperty("layers");
             if (!layers.TryGetProperty("cflow", out var cflow)) continue;
             var header = Scalars(cflow);
+            // IPFIX: systemInitTimeMilliseconds (IE 160) comes in softflowd's options data record.
+            if (Scalars(cflow, deep: true).TryGetValue("cflow.sys_init_time", out var init)) header["cflow.sys_init_time"] = init;
             Walk(cflow, header, flowsetId: null, result);
         }
         return result;
@@ -104,6 +106,29 @@ public static partial class TsharkFlows
             f["event.start"] = Iso(exported.AddMilliseconds(-(uint)(uptime - Milliseconds(r["cflow.timestart"]))));
             f["event.end"] = Iso(exported.AddMilliseconds(-(uint)(uptime - Milliseconds(r["cflow.timeend"]))));
         }
+        // IPFIX flowStart/EndSysUpTime (IE 22/21) count ms from systemInitTimeMilliseconds in a
+        // 32-bit counter: of the instants that value can stand for, the flow happened at the
+        // latest one that is not after the export time.
+        if (version == 10)
+        {
+            if (h.TryGetValue("cflow.sys_init_time", out var initText) && h.TryGetValue("cflow.timestamp", out var exportText))
+            {
+                var init = ParseTsharkTime(initText);
+                var exported = ParseTsharkTime(exportText).AddSeconds(1); // export time has whole seconds
+                DateTimeOffset Resolve(string up)
+                {
+                    var t = init.AddMilliseconds(Milliseconds(up));
+                    while (t > exported) t = t.AddMilliseconds(-4294967296d);
+                    return t;
+                }
+                f["event.start"] = Iso(Resolve(r["cflow.timestart"]));
+                f["event.end"] = Iso(Resolve(r["cflow.timeend"]));
+            }
+            else
+            {
+                f["event.start"] = f["event.end"] = "(no systemInitTimeMilliseconds in the packet)";
+            }
+        }
         return f;
     }
 
@@ -145,7 +170,7 @@ public static partial class TsharkFlows
             f["source.port"] = S("source.port");
             f["destination.port"] = S("destination.port");
         }
-        if (version is 5 or 9)
+        if (version is 5 or 9 or 10)
         {
             f["event.start"] = doc.GetString("event.start") is { } start ? Iso(DateTimeOffset.Parse(start, CultureInfo.InvariantCulture)) : "";
             f["event.end"] = doc.GetString("event.end") is { } end ? Iso(DateTimeOffset.Parse(end, CultureInfo.InvariantCulture)) : "";
@@ -153,8 +178,11 @@ public static partial class TsharkFlows
         return f;
     }
 
-    public static List<string> Lines(IEnumerable<SortedDictionary<string, string>> records) =>
-        records.Select(r => string.Join(' ', r.Select(kv => $"{kv.Key}={kv.Value}"))).Order(StringComparer.Ordinal).ToList();
+    public static List<string> Lines(IEnumerable<SortedDictionary<string, string>> records, params string[] except) =>
+        records.Select(r => string.Join(' ', r.Where(kv => !except.Contains(kv.Key)).Select(kv => $"{kv.Key}={kv.Value}"))).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The fields that place a flow in time.</summary>
+    public static readonly string[] TimeFields = ["event.start", "event.end"];
 
     private static int Hex(string s) => s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
         ? int.Parse(s[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture)
