@@ -67,6 +67,52 @@ public static class FlowDocumentWriter
     private static readonly JsonEncodedText Icmp = JsonEncodedText.Encode("icmp");
     private static readonly JsonEncodedText Code = JsonEncodedText.Encode("code");
     private static readonly JsonEncodedText Exported = JsonEncodedText.Encode("exported");
+    private static readonly JsonEncodedText Client = JsonEncodedText.Encode("client");
+    private static readonly JsonEncodedText Server = JsonEncodedText.Encode("server");
+    private static readonly JsonEncodedText Host = JsonEncodedText.Encode("host");
+    private static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText DirectionName = JsonEncodedText.Encode("direction");
+    private static readonly JsonEncodedText ProtocolName = JsonEncodedText.Encode("protocol");
+    private static readonly JsonEncodedText Domain = JsonEncodedText.Encode("domain");
+    private static readonly JsonEncodedText RegisteredDomain = JsonEncodedText.Encode("registered_domain");
+    private static readonly JsonEncodedText Organization = JsonEncodedText.Encode("organization");
+    private static readonly JsonEncodedText Geo = JsonEncodedText.Encode("geo");
+    private static readonly JsonEncodedText ContinentCode = JsonEncodedText.Encode("continent_code");
+    private static readonly JsonEncodedText ContinentName = JsonEncodedText.Encode("continent_name");
+    private static readonly JsonEncodedText CountryIsoCode = JsonEncodedText.Encode("country_iso_code");
+    private static readonly JsonEncodedText CountryName = JsonEncodedText.Encode("country_name");
+    private static readonly JsonEncodedText RegionIsoCode = JsonEncodedText.Encode("region_iso_code");
+    private static readonly JsonEncodedText RegionName = JsonEncodedText.Encode("region_name");
+    private static readonly JsonEncodedText CityName = JsonEncodedText.Encode("city_name");
+    private static readonly JsonEncodedText PostalCode = JsonEncodedText.Encode("postal_code");
+    private static readonly JsonEncodedText Timezone = JsonEncodedText.Encode("timezone");
+    private static readonly JsonEncodedText Location = JsonEncodedText.Encode("location");
+    private static readonly JsonEncodedText Lat = JsonEncodedText.Encode("lat");
+    private static readonly JsonEncodedText Lon = JsonEncodedText.Encode("lon");
+    private static readonly JsonEncodedText Zone = JsonEncodedText.Encode("zone");
+    private static readonly JsonEncodedText Site = JsonEncodedText.Encode("site");
+    private static readonly JsonEncodedText Asset = JsonEncodedText.Encode("asset");
+    private static readonly JsonEncodedText Owner = JsonEncodedText.Encode("owner");
+    private static readonly JsonEncodedText Criticality = JsonEncodedText.Encode("criticality");
+    private static readonly JsonEncodedText Resolved = JsonEncodedText.Encode("resolved");
+    private static readonly JsonEncodedText ClientServer = JsonEncodedText.Encode("client_server");
+    private static readonly JsonEncodedText Reason = JsonEncodedText.Encode("reason");
+    private static readonly JsonEncodedText Confidence = JsonEncodedText.Encode("confidence");
+    private static readonly JsonEncodedText InternalHost = JsonEncodedText.Encode("internal_host");
+    private static readonly JsonEncodedText Upload = JsonEncodedText.Encode("upload");
+    private static readonly JsonEncodedText Download = JsonEncodedText.Encode("download");
+
+    private static readonly JsonEncodedText[] DirectionNames =
+    [
+        default, JsonEncodedText.Encode("unknown"), JsonEncodedText.Encode("inbound"), JsonEncodedText.Encode("outbound"),
+        JsonEncodedText.Encode("internal"), JsonEncodedText.Encode("external"),
+    ];
+
+    private static readonly JsonEncodedText[] ReasonNames =
+    [
+        default, JsonEncodedText.Encode("paired_start_time"), JsonEncodedText.Encode("tcp_syn"), JsonEncodedText.Encode("icmp_type"),
+        JsonEncodedText.Encode("service_port"), JsonEncodedText.Encode("lower_port"), JsonEncodedText.Encode("start_time"),
+    ];
 
     private static readonly JsonEncodedText[] SamplingSources =
     [
@@ -131,7 +177,8 @@ public static class FlowDocumentWriter
         if (hasPorts) writer.WriteNumber(Port, f.SourcePort);
         writer.WriteNumber(Bytes, f.Bytes);
         writer.WriteNumber(Packets, f.Packets);
-        if (hasAs && f.SourceAs != 0) WriteAs(writer, f.SourceAs);
+        WriteEndpointNames(writer, flowEvent.SourceDomain, flowEvent.SourceRegisteredDomain);
+        WriteGeoAndAs(writer, flowEvent.SourceGeo, hasAs ? f.SourceAs : 0);
         writer.WriteEndObject();
 
         writer.WriteStartObject(Destination);
@@ -142,8 +189,28 @@ public static class FlowDocumentWriter
             writer.WriteNumber(Bytes, f.ReverseBytes);
             writer.WriteNumber(Packets, f.ReversePackets);
         }
-        if (hasAs && f.DestinationAs != 0) WriteAs(writer, f.DestinationAs);
+        WriteEndpointNames(writer, flowEvent.DestinationDomain, flowEvent.DestinationRegisteredDomain);
+        WriteGeoAndAs(writer, flowEvent.DestinationGeo, hasAs ? f.DestinationAs : 0);
         writer.WriteEndObject();
+
+        if (flowEvent.ClientServerReason != ClientServerReason.None)
+        {
+            bool cs = flowEvent.ClientIsSource;
+            // Each side's bytes only from this record's own counters, so sums over documents never double count.
+            WriteParty(writer, Client, cs ? f.SourceAddress : f.DestinationAddress, cs ? f.SourcePort : f.DestinationPort, hasPorts,
+                cs || hasReverse, cs ? f.Bytes : f.ReverseBytes, cs ? f.Packets : f.ReversePackets);
+            WriteParty(writer, Server, cs ? f.DestinationAddress : f.SourceAddress, cs ? f.DestinationPort : f.SourcePort, hasPorts,
+                !cs || hasReverse, cs ? f.ReverseBytes : f.Bytes, cs ? f.ReversePackets : f.Packets);
+        }
+
+        if (flowEvent.InternalSide != InternalSide.None)
+        {
+            AssetInfo? asset = flowEvent.InternalSide == InternalSide.Source ? flowEvent.SourceAsset : flowEvent.DestinationAsset;
+            writer.WriteStartObject(Host);
+            WriteIp(writer, Ip, flowEvent.InternalHost);
+            if (asset is not null) writer.WriteString(Name, asset.Name);
+            writer.WriteEndObject();
+        }
 
         writer.WriteStartObject(Network);
         JsonEncodedText transport = TransportName(f.Protocol);
@@ -152,6 +219,9 @@ public static class FlowDocumentWriter
         f.Protocol.TryFormat(num, out int n);
         writer.WriteString(IanaNumber, num[..n]);
         if (f.SourceAddress.IsSet) writer.WriteString(Type, f.SourceAddress.IsV4 ? Ipv4 : Ipv6);
+        if (flowEvent.Direction != NetworkDirection.None && (int)flowEvent.Direction < DirectionNames.Length)
+            writer.WriteString(DirectionName, DirectionNames[(int)flowEvent.Direction]);
+        if (flowEvent.ApplicationProtocol is not null) writer.WriteString(ProtocolName, flowEvent.ApplicationProtocol);
         writer.WriteNumber(Bytes, f.Bytes + f.ReverseBytes);
         writer.WriteNumber(Packets, f.Packets + f.ReversePackets);
         if (flowEvent.CommunityId.HasValue)
@@ -216,6 +286,7 @@ public static class FlowDocumentWriter
         writer.WriteNumber(RawBytes, f.RawBytes);
         writer.WriteNumber(RawPackets, f.RawPackets);
         writer.WriteEndObject();
+        WriteEnrichment(writer, flowEvent);
         writer.WriteEndObject();
 
         writer.WriteEndObject();
@@ -244,11 +315,119 @@ public static class FlowDocumentWriter
     private static readonly JsonEncodedText TransportEsp = JsonEncodedText.Encode("esp");
     private static readonly JsonEncodedText TransportAh = JsonEncodedText.Encode("ah");
 
-    private static void WriteAs(Utf8JsonWriter writer, uint number)
+    /// <summary>The flowrelay.* enrichment fields: zones, sites, assets, DNS join, client/server reason, upload/download.</summary>
+    private static void WriteEnrichment(Utf8JsonWriter writer, in FlowEvent e)
     {
+        WriteSide(writer, Source, e.SourceZones, e.SourceSite, e.SourceAsset, null);
+        WriteSide(writer, Destination, e.DestinationZones, e.DestinationSite, e.DestinationAsset, e.DestinationResolved);
+        if (e.ClientServerReason != ClientServerReason.None && (int)e.ClientServerReason < ReasonNames.Length)
+        {
+            writer.WriteStartObject(ClientServer);
+            writer.WriteString(Reason, ReasonNames[(int)e.ClientServerReason]);
+            writer.WriteNumber(Confidence, e.ClientServerConfidence / 100.0);
+            writer.WriteEndObject();
+        }
+        if (e.InternalSide != InternalSide.None)
+        {
+            writer.WriteStartObject(InternalHost);
+            WriteIp(writer, Ip, e.InternalHost);
+            writer.WriteEndObject();
+            writer.WriteStartObject(Upload);
+            writer.WriteNumber(Bytes, e.UploadBytes);
+            writer.WriteNumber(Packets, e.UploadPackets);
+            writer.WriteEndObject();
+            writer.WriteStartObject(Download);
+            writer.WriteNumber(Bytes, e.DownloadBytes);
+            writer.WriteNumber(Packets, e.DownloadPackets);
+            writer.WriteEndObject();
+        }
+    }
+
+    private static void WriteSide(Utf8JsonWriter writer, JsonEncodedText side, in ZoneSet zones, string? site, AssetInfo? asset, bool? resolved)
+    {
+        if (zones.IsEmpty && site is null && asset is null && resolved is null) return;
+        writer.WriteStartObject(side);
+        if (!zones.IsEmpty)
+        {
+            writer.WriteStartArray(Zone);
+            for (int i = 0; i < zones.Names!.Count; i++)
+            {
+                if ((zones.Mask & (1UL << i)) != 0) writer.WriteStringValue(zones.Names.Encoded(i));
+            }
+            writer.WriteEndArray();
+        }
+        if (site is not null) writer.WriteString(Site, site);
+        if (asset is not null)
+        {
+            writer.WriteStartObject(Asset);
+            writer.WriteString(Name, asset.Name);
+            if (asset.Owner is not null) writer.WriteString(Owner, asset.Owner);
+            if (asset.Criticality is not null) writer.WriteString(Criticality, asset.Criticality);
+            writer.WriteEndObject();
+        }
+        if (resolved is bool r) writer.WriteBoolean(Resolved, r);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteParty(Utf8JsonWriter writer, JsonEncodedText name, IpAddr ip, ushort port, bool hasPort, bool hasCounters, ulong bytes, ulong packets)
+    {
+        writer.WriteStartObject(name);
+        WriteIp(writer, Ip, ip);
+        if (hasPort) writer.WriteNumber(Port, port);
+        if (hasCounters)
+        {
+            writer.WriteNumber(Bytes, bytes);
+            writer.WriteNumber(Packets, packets);
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteEndpointNames(Utf8JsonWriter writer, string? domain, string? registeredDomain)
+    {
+        if (domain is not null) writer.WriteString(Domain, domain);
+        if (registeredDomain is not null) writer.WriteString(RegisteredDomain, registeredDomain);
+    }
+
+    /// <summary>ECS geo and AS from MaxMind; the exporter's AS number when MaxMind has none.</summary>
+    private static void WriteGeoAndAs(Utf8JsonWriter writer, GeoInfo? geo, uint recordAs)
+    {
+        if (geo is not null && geo.HasGeo)
+        {
+            writer.WriteStartObject(Geo);
+            WriteOptional(writer, ContinentCode, geo.ContinentCode);
+            WriteOptional(writer, ContinentName, geo.ContinentName);
+            WriteOptional(writer, CountryIsoCode, geo.CountryIsoCode);
+            WriteOptional(writer, CountryName, geo.CountryName);
+            WriteOptional(writer, RegionIsoCode, geo.RegionIsoCode);
+            WriteOptional(writer, RegionName, geo.RegionName);
+            WriteOptional(writer, CityName, geo.CityName);
+            WriteOptional(writer, PostalCode, geo.PostalCode);
+            WriteOptional(writer, Timezone, geo.Timezone);
+            if (geo.Latitude is double lat && geo.Longitude is double lon)
+            {
+                writer.WriteStartObject(Location);
+                writer.WriteNumber(Lat, lat);
+                writer.WriteNumber(Lon, lon);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndObject();
+        }
+        uint number = geo is not null && geo.AsNumber != 0 ? geo.AsNumber : recordAs;
+        if (number == 0) return;
         writer.WriteStartObject(As);
         writer.WriteNumber(Number, number);
+        if (geo is not null && geo.AsNumber == number && geo.AsOrganization is not null)
+        {
+            writer.WriteStartObject(Organization);
+            writer.WriteString(Name, geo.AsOrganization);
+            writer.WriteEndObject();
+        }
         writer.WriteEndObject();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    {
+        if (value is not null) writer.WriteString(name, value);
     }
 
     private static void WriteInterface(Utf8JsonWriter writer, JsonEncodedText name, uint index)

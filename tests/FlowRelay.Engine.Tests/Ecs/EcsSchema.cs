@@ -45,7 +45,7 @@ public sealed class EcsSchema
 
     private void Walk(JsonElement element, string path, List<string> problems)
     {
-        if (element.ValueKind == JsonValueKind.Object && !(_fields.TryGetValue(path, out var t0) && t0.Type is "object" or "flattened"))
+        if (element.ValueKind == JsonValueKind.Object && !(_fields.TryGetValue(path, out var t0) && t0.Type is "object" or "flattened" or "geo_point"))
         {
             foreach (JsonProperty p in element.EnumerateObject())
             {

@@ -59,14 +59,79 @@ public class FlowDocumentWriterTests
         return JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
     }
 
+    /// <summary>The sample after every enricher ran (networks, client/server, assets, DNS join, service names, GeoIP).</summary>
+    internal static FlowEvent EnrichedEvent(string src = "10.99.0.1", string dst = "81.2.69.142", byte proto = 6)
+    {
+        var batch = new[] { SampleEvent(src, dst, proto) };
+        var cache = new DnsAnswerCache(64, TimeSpan.FromMinutes(5), TimeSpan.FromHours(1));
+        cache.Add(batch[0].Flow.SourceAddress, batch[0].Flow.DestinationAddress, "www.example.co.uk", 60, Start - 1_000_000_000, "example.co.uk");
+        var assets = AssetInventory.FromEntries([(IPNetwork.Parse("10.99.0.1/32"), new AssetInfo { Name = "build-7", Owner = "ci", Criticality = "high" })]);
+        string dir = Path.Combine(AppContext.BaseDirectory, "Enrich", "MaxMind");
+        using var geo = new GeoIpLookup(Path.Combine(dir, "GeoIP2-City-Test.mmdb"), Path.Combine(dir, "GeoLite2-ASN-Test.mmdb"), 16);
+        IFlowEnricher[] chain =
+        [
+            new NetworkEnricher(new Dictionary<string, List<string>> { ["lab"] = ["10.99.0.0/16"] }, new Dictionary<string, List<string>> { ["hq"] = ["10.0.0.0/8"] }),
+            new ClientServerEnricher(TimeSpan.FromSeconds(30), 64),
+            new AssetEnricher(assets), new DnsJoinEnricher(cache), new ServiceNameEnricher(), new GeoIpEnricher(geo),
+        ];
+        foreach (var enricher in chain) enricher.Enrich(batch);
+        return batch[0];
+    }
+
     [Fact]
     public void Every_field_is_ECS_with_the_ECS_type_or_lives_under_flowrelay()
     {
         var schema = EcsSchema.Load();
-        foreach (var e in new[] { SampleEvent(), SampleEvent("fd99::1", "2001:db8::7", 17), SampleEvent(proto: 1) })
+        foreach (var e in new[]
+                 {
+                     SampleEvent(), SampleEvent("fd99::1", "2001:db8::7", 17), SampleEvent(proto: 1),
+                     EnrichedEvent(), EnrichedEvent("81.2.69.142", "10.99.0.1", 17), EnrichedEvent("fd99::1", "2001:218::1"),
+                 })
         {
             Assert.Empty(schema.Check(Render(e)));
         }
+    }
+
+    [Fact]
+    public void Enrichment_fields_are_written()
+    {
+        JsonElement d = Render(EnrichedEvent());
+
+        JsonElement net = d.GetProperty("network");
+        Assert.Equal("outbound", net.GetProperty("direction").GetString());
+        Assert.Equal("https", net.GetProperty("protocol").GetString());
+
+        JsonElement dst = d.GetProperty("destination");
+        Assert.Equal("www.example.co.uk", dst.GetProperty("domain").GetString());
+        Assert.Equal("example.co.uk", dst.GetProperty("registered_domain").GetString());
+        JsonElement geo = dst.GetProperty("geo");
+        Assert.Equal("London", geo.GetProperty("city_name").GetString());
+        Assert.Equal("GB", geo.GetProperty("country_iso_code").GetString());
+        Assert.Equal("GB-ENG", geo.GetProperty("region_iso_code").GetString());
+        Assert.Equal(51.5142, geo.GetProperty("location").GetProperty("lat").GetDouble(), 4);
+        Assert.Equal(64500, d.GetProperty("source").GetProperty("as").GetProperty("number").GetInt64()); // the exporter's AS when MaxMind has none
+
+        JsonElement client = d.GetProperty("client");
+        Assert.Equal("10.99.0.1", client.GetProperty("ip").GetString());
+        Assert.Equal(40000, client.GetProperty("port").GetInt32());
+        Assert.Equal(3_000_000, client.GetProperty("bytes").GetInt64());
+        Assert.Equal(5000, d.GetProperty("server").GetProperty("bytes").GetInt64());
+        Assert.Equal(443, d.GetProperty("server").GetProperty("port").GetInt32());
+
+        Assert.Equal("10.99.0.1", d.GetProperty("host").GetProperty("ip").GetString());
+        Assert.Equal("build-7", d.GetProperty("host").GetProperty("name").GetString());
+
+        JsonElement fr = d.GetProperty("flowrelay");
+        Assert.Equal(["internal", "lab"], fr.GetProperty("source").GetProperty("zone").EnumerateArray().Select(x => x.GetString()));
+        Assert.Equal("hq", fr.GetProperty("source").GetProperty("site").GetString());
+        Assert.Equal("high", fr.GetProperty("source").GetProperty("asset").GetProperty("criticality").GetString());
+        Assert.True(fr.GetProperty("destination").GetProperty("resolved").GetBoolean());
+        Assert.False(fr.GetProperty("destination").TryGetProperty("zone", out _));
+        Assert.Equal("service_port", fr.GetProperty("client_server").GetProperty("reason").GetString());
+        Assert.Equal(0.75, fr.GetProperty("client_server").GetProperty("confidence").GetDouble());
+        Assert.Equal("10.99.0.1", fr.GetProperty("internal_host").GetProperty("ip").GetString());
+        Assert.Equal(3_000_000, fr.GetProperty("upload").GetProperty("bytes").GetInt64());
+        Assert.Equal(5000, fr.GetProperty("download").GetProperty("bytes").GetInt64());
     }
 
     [Fact]
@@ -132,8 +197,8 @@ public class FlowDocumentWriterTests
     [Fact]
     public void Writing_a_document_allocates_nothing()
     {
-        FlowEvent v4 = SampleEvent();
-        FlowEvent v6 = SampleEvent("fd99::1", "2001:db8::7");
+        FlowEvent v4 = EnrichedEvent();
+        FlowEvent v6 = EnrichedEvent("fd99::1", "2001:218::1");
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
         var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
         for (int i = 0; i < 100; i++) Write(writer, buffer, v4, v6);

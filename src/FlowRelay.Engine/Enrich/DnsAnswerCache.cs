@@ -1,0 +1,82 @@
+using FlowRelay.Protocols.Flows;
+
+namespace FlowRelay.Engine.Enrich;
+
+/// <summary>
+/// The DNS ↔ flow join: which name each address was resolved from, per client and (as a fallback)
+/// by anyone. DNS events feed it with <see cref="Add"/>; the flow enricher asks it with
+/// <see cref="TryResolve"/>. Both tables are bounded (<see cref="BoundedCache{TKey,TValue}"/>): a
+/// flood of distinct answers evicts the oldest, counted in <see cref="Evictions"/>, and memory
+/// never grows. Lookups allocate nothing. Not thread-safe: fed and read on the pipeline loop.
+/// </summary>
+public sealed class DnsAnswerCache
+{
+    /// <summary>A flow may start this long before the answer's log time and still match (DNS log and exporter clocks differ).</summary>
+    public static readonly long ClockSkewNs = 2_000_000_000;
+
+    private readonly BoundedCache<ClientAnswerKey, DnsAnswer> _perClient;
+    private readonly BoundedCache<IpAddr, DnsAnswer> _global;
+    private readonly long _minTtlNs;
+    private readonly long _maxTtlNs;
+
+    /// <param name="maxAnswers">Most (client, address) answers kept; the global table keeps as many addresses.</param>
+    /// <param name="minTtl">Answers count at least this long: clients keep using addresses past short TTLs.</param>
+    /// <param name="maxTtl">Answers count at most this long, whatever their TTL.</param>
+    public DnsAnswerCache(int maxAnswers, TimeSpan minTtl, TimeSpan maxTtl)
+    {
+        _perClient = new BoundedCache<ClientAnswerKey, DnsAnswer>(maxAnswers);
+        _global = new BoundedCache<IpAddr, DnsAnswer>(maxAnswers);
+        _minTtlNs = minTtl.Ticks * 100;
+        _maxTtlNs = Math.Max(_minTtlNs, maxTtl.Ticks * 100);
+    }
+
+    /// <summary>Answers added so far.</summary>
+    public long Added { get; private set; }
+
+    /// <summary>True once any answer has been added: until then a miss says nothing about the flow.</summary>
+    public bool IsFed => Added > 0;
+
+    /// <summary>Entries held now (per-client + global).</summary>
+    public int Count => _perClient.Count + _global.Count;
+
+    /// <summary>Most entries held (per-client + global).</summary>
+    public int Capacity => _perClient.Capacity + _global.Capacity;
+
+    /// <summary>Live answers pushed out by newer ones.</summary>
+    public long Evictions => _perClient.Evictions + _global.Evictions;
+
+    /// <summary>
+    /// Remembers that <paramref name="clientIp"/> resolved <paramref name="name"/> to
+    /// <paramref name="answerIp"/> (an A/AAAA answer) at <paramref name="eventTimeNs"/> (Unix ns)
+    /// with <paramref name="ttl"/> seconds; <paramref name="registeredDomain"/> when the Public
+    /// Suffix List knows it. A later answer for the same address replaces the earlier.
+    /// </summary>
+    public void Add(IpAddr clientIp, IpAddr answerIp, string name, uint ttl, long eventTimeNs, string? registeredDomain = null)
+    {
+        if (!answerIp.IsSet || string.IsNullOrEmpty(name)) return;
+        long ttlNs = Math.Clamp((long)ttl * 1_000_000_000, _minTtlNs, _maxTtlNs);
+        var answer = new DnsAnswer(name.TrimEnd('.'), registeredDomain, eventTimeNs, eventTimeNs + ttlNs);
+        if (clientIp.IsSet) _perClient.Set(new ClientAnswerKey(clientIp, answerIp), answer, eventTimeNs, eventTimeNs - _maxTtlNs);
+        _global.Set(answerIp, answer, eventTimeNs, eventTimeNs - _maxTtlNs);
+        Added++;
+    }
+
+    /// <summary>
+    /// The name <paramref name="client"/> (or, failing that, anyone) resolved <paramref name="address"/>
+    /// from, valid at <paramref name="flowTimeNs"/>: seen before the flow (less clock skew) and not expired.
+    /// </summary>
+    public bool TryResolve(IpAddr client, IpAddr address, long flowTimeNs, out DnsAnswer answer, out bool byClient)
+    {
+        if (_perClient.TryGet(new ClientAnswerKey(client, address), out answer, out _) && Valid(answer, flowTimeNs))
+        {
+            byClient = true;
+            return true;
+        }
+        byClient = false;
+        return _global.TryGet(address, out answer, out _) && Valid(answer, flowTimeNs);
+    }
+
+    private static bool Valid(in DnsAnswer a, long t) => t == 0 || (t >= a.SeenNs - ClockSkewNs && t <= a.ExpiresNs);
+
+    private readonly record struct ClientAnswerKey(IpAddr Client, IpAddr Address);
+}

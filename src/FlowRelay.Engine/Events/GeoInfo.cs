@@ -1,0 +1,28 @@
+namespace FlowRelay.Engine.Events;
+
+/// <summary>
+/// What the MaxMind databases say about one address (ECS <c>*.geo.*</c> and <c>*.as.*</c>). Immutable
+/// and shared: the GeoIP enricher caches one per address, so repeated lookups allocate nothing.
+/// </summary>
+public sealed class GeoInfo
+{
+    public string? ContinentCode { get; init; }
+    public string? ContinentName { get; init; }
+    public string? CountryIsoCode { get; init; }
+    public string? CountryName { get; init; }
+    public string? RegionIsoCode { get; init; }
+    public string? RegionName { get; init; }
+    public string? CityName { get; init; }
+    public string? PostalCode { get; init; }
+    public string? Timezone { get; init; }
+    public double? Latitude { get; init; }
+    public double? Longitude { get; init; }
+
+    /// <summary>Autonomous system number (0 when unknown).</summary>
+    public uint AsNumber { get; init; }
+
+    public string? AsOrganization { get; init; }
+
+    /// <summary>True when any geo (not AS) field is set.</summary>
+    public bool HasGeo => CountryIsoCode is not null || ContinentCode is not null || CityName is not null || Latitude is not null;
+}
