@@ -1,0 +1,24 @@
+namespace FlowRelay.Spool;
+
+/// <summary>Counters of the disk spool. Written under the spool's lock, read by stats without it (stale reads are fine).</summary>
+public sealed class SpoolCounters
+{
+    /// <summary>Entries appended since start.</summary>
+    public long EntriesWritten;
+    public long BytesWritten;
+    /// <summary>Entries the sender acknowledged (delivered, already present, or dead-lettered).</summary>
+    public long EntriesAcknowledged;
+    /// <summary>Entries on disk not yet acknowledged (including those found at start).</summary>
+    public long EntriesWaiting;
+    /// <summary>Bytes of segment files on disk not yet acknowledged.</summary>
+    public long BytesWaiting;
+    /// <summary>Unacknowledged entries deleted by the drop_oldest policy, or refused because larger than the spool.</summary>
+    public long EntriesDropped;
+    /// <summary>Times the writer had to wait for space under the block policy.</summary>
+    public long WriterBlocked;
+    /// <summary>Torn or corrupt entries cut off at the end of a segment during recovery (a crash mid-write).</summary>
+    public long TornEntriesTruncated;
+    /// <summary>Segments found at start (a restart or crash recovery).</summary>
+    public long SegmentsRecovered;
+    public long SegmentsDeleted;
+}

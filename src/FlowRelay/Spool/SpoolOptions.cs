@@ -1,0 +1,43 @@
+namespace FlowRelay.Spool;
+
+/// <summary>What the spool does when appending would take it past <see cref="SpoolOptions.MaxBytes"/>.</summary>
+public enum SpoolFullPolicy
+{
+    /// <summary>
+    /// The writer (the pipeline thread) waits until the sender's acknowledgements free space. The
+    /// pipeline stops reading the packet queue, the queue fills, and the UDP receivers drop new
+    /// packets (counted by the receivers): back-pressure to the inputs, nothing already spooled is lost.
+    /// </summary>
+    Block,
+
+    /// <summary>The oldest segment is deleted (its unacknowledged entries counted as dropped) to make room.</summary>
+    DropOldest,
+}
+
+/// <summary>When appended entries are forced to stable storage with fsync.</summary>
+public enum SpoolFsyncPolicy
+{
+    /// <summary>fsync at every commit (each pipeline batch): survives power loss, slowest.</summary>
+    Always,
+
+    /// <summary>
+    /// fsync at most once per <see cref="SpoolOptions.FsyncInterval"/>. Every commit still hands the
+    /// bytes to the operating system, so a crash or SIGKILL of the relay loses nothing; a crash of the
+    /// machine may lose up to one interval.
+    /// </summary>
+    Interval,
+
+    /// <summary>Never fsync explicitly; the OS writes back on its own schedule (a process crash still loses nothing).</summary>
+    Never,
+}
+
+/// <summary>Construction options of <see cref="DiskSpool"/> (bound from the <c>spool</c> settings).</summary>
+public sealed class SpoolOptions
+{
+    public required string Path { get; init; }
+    public long MaxBytes { get; init; } = 1L << 30;
+    public long SegmentBytes { get; init; } = 64L << 20;
+    public SpoolFullPolicy WhenFull { get; init; } = SpoolFullPolicy.DropOldest;
+    public SpoolFsyncPolicy Fsync { get; init; } = SpoolFsyncPolicy.Interval;
+    public TimeSpan FsyncInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

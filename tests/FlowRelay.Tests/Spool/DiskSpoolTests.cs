@@ -1,0 +1,229 @@
+using System.Text;
+using FlowRelay.Spool;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace FlowRelay.Tests.Spool;
+
+public sealed class DiskSpoolTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "flowrelay-spool-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private DiskSpool Open(long max = 1 << 30, long segment = 64 << 20, SpoolFullPolicy full = SpoolFullPolicy.DropOldest) =>
+        new(new SpoolOptions { Path = _dir, MaxBytes = max, SegmentBytes = segment, WhenFull = full }, NullLogger.Instance);
+
+    private static byte[] Doc(int i) => Encoding.UTF8.GetBytes($"{{\"n\":{i},\"pad\":\"{new string('x', i % 50)}\"}}");
+
+    private static void AppendRange(DiskSpool spool, int from, int count)
+    {
+        for (int i = from; i < from + count; i++)
+            Assert.True(spool.Append("logs-flowrelay.flow-default", Encoding.ASCII.GetBytes("id" + i), Doc(i)));
+        spool.Commit();
+    }
+
+    private static List<int> ReadAll(DiskSpool spool, bool ack, int batchSize = 1000)
+    {
+        var seen = new List<int>();
+        var batch = new SpoolBatch();
+        while (spool.Read(batch, batchSize, 1 << 20) > 0)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                int n = int.Parse(batch.IdString(i)[2..]);
+                Assert.Equal("logs-flowrelay.flow-default", batch.StreamString(i));
+                Assert.Equal(Doc(n), batch.Document(i).ToArray());
+                seen.Add(n);
+            }
+            if (ack) spool.Acknowledge(batch.End, batch.Count);
+        }
+        return seen;
+    }
+
+    [Fact]
+    public void Entries_are_read_back_in_order_only_after_commit_and_counted()
+    {
+        using var spool = Open();
+        spool.Append("logs-flowrelay.flow-default", "id0"u8, Doc(0));
+        Assert.Equal(0, spool.Read(new SpoolBatch(), 10, 1 << 20)); // not committed yet
+        spool.Commit();
+        AppendRange(spool, 1, 999);
+        Assert.Equal(1000, spool.Counters.EntriesWaiting);
+        var seen = ReadAll(spool, ack: true, batchSize: 300);
+        Assert.Equal(Enumerable.Range(0, 1000), seen);
+        Assert.Equal(1000, spool.Counters.EntriesWritten);
+        Assert.Equal(1000, spool.Counters.EntriesAcknowledged);
+        Assert.Equal(0, spool.Counters.EntriesWaiting);
+        Assert.Equal(0, spool.Counters.BytesWaiting);
+    }
+
+    [Fact]
+    public void Restart_resumes_at_the_committed_offset_and_repeats_only_what_was_read_but_not_acknowledged()
+    {
+        var spool = Open();
+        AppendRange(spool, 0, 1000);
+        var batch = new SpoolBatch();
+        Assert.Equal(400, spool.Read(batch, 400, 1 << 20));
+        spool.Acknowledge(batch.End, batch.Count);
+        Assert.Equal(200, spool.Read(batch, 200, 1 << 20)); // in flight when the relay "crashes"
+        // Crash: no Dispose, the handles are simply abandoned (everything committed is with the OS).
+        using var reopened = Open();
+        Assert.Equal(600, reopened.Counters.EntriesWaiting);
+        var seen = ReadAll(reopened, ack: true);
+        Assert.Equal(Enumerable.Range(400, 600), seen);
+        AppendRange(reopened, 1000, 10);
+        Assert.Equal(Enumerable.Range(1000, 10), ReadAll(reopened, ack: true));
+        GC.KeepAlive(spool);
+    }
+
+    [Fact]
+    public void Clean_restart_after_everything_was_acknowledged_reads_nothing_again()
+    {
+        using (var spool = Open(segment: 8192))
+        {
+            AppendRange(spool, 0, 500);
+            Assert.Equal(500, ReadAll(spool, ack: true).Count);
+        }
+        using var reopened = Open(segment: 8192);
+        Assert.Empty(ReadAll(reopened, ack: true));
+        AppendRange(reopened, 500, 5);
+        Assert.Equal(Enumerable.Range(500, 5), ReadAll(reopened, ack: true));
+    }
+
+    [Fact]
+    public void Fully_acknowledged_segments_are_deleted()
+    {
+        using var spool = Open(segment: 8192);
+        AppendRange(spool, 0, 2000);
+        int before = Directory.GetFiles(_dir, "*.seg").Length;
+        Assert.True(before > 5);
+        ReadAll(spool, ack: true);
+        Assert.Single(Directory.GetFiles(_dir, "*.seg")); // only the active one
+        Assert.True(spool.Counters.SegmentsDeleted >= before - 1);
+    }
+
+    [Theory]
+    [InlineData(3)]   // inside the entry header
+    [InlineData(20)]  // inside the payload
+    [InlineData(-1)]  // whole length, but a flipped byte: the CRC catches it
+    public void A_torn_last_entry_is_detected_truncated_and_counted(int keepOfLast)
+    {
+        string segPath;
+        long lengthBefore;
+        using (var spool = Open())
+        {
+            AppendRange(spool, 0, 100);
+            segPath = Directory.GetFiles(_dir, "*.seg").Single();
+            lengthBefore = new FileInfo(segPath).Length;
+            AppendRange(spool, 100, 1);
+        }
+        using (var f = new FileStream(segPath, FileMode.Open, FileAccess.ReadWrite))
+        {
+            if (keepOfLast >= 0)
+            {
+                f.SetLength(lengthBefore + keepOfLast);
+            }
+            else
+            {
+                f.Position = f.Length - 2;
+                int b = f.ReadByte();
+                f.Position = f.Length - 2;
+                f.WriteByte((byte)(b ^ 0x55));
+            }
+        }
+        using var reopened = Open();
+        Assert.Equal(1, reopened.Counters.TornEntriesTruncated);
+        Assert.Equal(lengthBefore, new FileInfo(segPath).Length);
+        Assert.Equal(Enumerable.Range(0, 100), ReadAll(reopened, ack: true));
+    }
+
+    [Fact]
+    public void Drop_oldest_keeps_the_spool_under_its_limit_and_counts_what_it_dropped()
+    {
+        using var spool = Open(max: 64 * 1024, segment: 16 * 1024, full: SpoolFullPolicy.DropOldest);
+        AppendRange(spool, 0, 5000);
+        Assert.True(spool.BytesOnDisk <= 64 * 1024, $"{spool.BytesOnDisk}");
+        long dropped = spool.Counters.EntriesDropped;
+        Assert.True(dropped > 0);
+        var seen = ReadAll(spool, ack: true);
+        Assert.Equal(5000, seen.Count + dropped);
+        Assert.Equal(Enumerable.Range((int)dropped, seen.Count), seen); // the newest survive, in order
+        Assert.Equal(4999, seen[^1]);
+    }
+
+    [Fact]
+    public void Drop_oldest_while_a_batch_is_in_flight_does_not_break_the_reader()
+    {
+        using var spool = Open(max: 64 * 1024, segment: 16 * 1024, full: SpoolFullPolicy.DropOldest);
+        AppendRange(spool, 0, 100);
+        var batch = new SpoolBatch();
+        spool.Read(batch, 50, 1 << 20);
+        AppendRange(spool, 100, 5000); // drops the segment the batch came from
+        spool.Acknowledge(batch.End, batch.Count); // a stale position: ignored
+        var seen = ReadAll(spool, ack: true);
+        Assert.Equal(5099, seen[^1]);
+        Assert.True(seen.SequenceEqual(seen.Order()));
+    }
+
+    [Fact]
+    public async Task Block_makes_the_writer_wait_for_acknowledgements_and_loses_nothing()
+    {
+        using var spool = Open(max: 64 * 1024, segment: 16 * 1024, full: SpoolFullPolicy.Block);
+        const int total = 20_000;
+        var writer = Task.Run(() =>
+        {
+            for (int i = 0; i < total; i += 100) AppendRange(spool, i, 100);
+        });
+        // Let the writer fill the spool and block before anything is read.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (spool.Counters.WriterBlocked == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(spool.Counters.WriterBlocked > 0);
+        Assert.False(writer.IsCompleted);
+        Assert.True(spool.BytesOnDisk <= 64 * 1024);
+
+        var seen = new List<int>();
+        var batch = new SpoolBatch();
+        while (seen.Count < total && DateTime.UtcNow < deadline.AddSeconds(20))
+        {
+            if (spool.Read(batch, 500, 1 << 20) == 0)
+            {
+                await Task.Delay(1);
+                continue;
+            }
+            for (int i = 0; i < batch.Count; i++) seen.Add(int.Parse(batch.IdString(i)[2..]));
+            spool.Acknowledge(batch.End, batch.Count);
+        }
+        await writer;
+        Assert.Equal(Enumerable.Range(0, total), seen);
+        Assert.Equal(0, spool.Counters.EntriesDropped);
+    }
+
+    [Fact]
+    public void A_damaged_position_file_resends_from_the_oldest_segment_rather_than_losing_anything()
+    {
+        using (var spool = Open())
+        {
+            AppendRange(spool, 0, 10);
+            var batch = new SpoolBatch();
+            spool.Read(batch, 5, 1 << 20);
+            spool.Acknowledge(batch.End, batch.Count);
+        }
+        File.WriteAllText(Path.Combine(_dir, "ack.pos"), "v1 1 99 3 12345\n");
+        using var reopened = Open();
+        Assert.Equal(Enumerable.Range(0, 10), ReadAll(reopened, ack: true));
+    }
+
+    [Fact]
+    public void Crc32C_matches_the_standard_check_value() =>
+        Assert.Equal(0xE3069283u, DiskSpool.Crc32C("123456789"u8));
+}
