@@ -1,0 +1,230 @@
+using FlowRelay.Engine.Alerts;
+using FlowRelay.Engine.Events;
+using FlowRelay.Engine.Rules.Fields;
+
+namespace FlowRelay.Engine.Rules.Correlation;
+
+/// <summary>
+/// The streaming state of one correlation rule: a sliding window per group key, in event time.
+/// When the condition holds after an event, the group's window is consumed (cleared) and one
+/// alert is raised, so a sustained 60 MB upload against a 20 MB threshold raises three alerts,
+/// each for a fresh 20 MB — which is what the repeat trigger counts.
+/// </summary>
+internal sealed class CorrelationState
+{
+    private readonly RuleEngineOptions _options;
+    private readonly long _bucketNs;
+    private readonly int _spanBuckets;
+    private readonly int _lateBuckets;
+    private readonly long _latenessNs;
+    private readonly Dictionary<GroupKey, CorrelationGroup> _groups = new();
+    // Far in the past but clear of overflow when the lateness is subtracted.
+    private long _maxTimeNs = long.MinValue / 4;
+
+    public CorrelationState(CorrelationPlan plan, RuleEngineOptions options, int hostIndex)
+    {
+        Plan = plan;
+        _options = options;
+        long spanNs = plan.Rule.Timespan.Ticks * 100;
+        // Bucket width max(1 s, timespan/300): exact to a second up to 5-minute spans, at most ~300 buckets a window.
+        _bucketNs = Math.Max(1_000_000_000L, spanNs / 300);
+        _spanBuckets = (int)Math.Max(1, spanNs / _bucketNs);
+        _latenessNs = options.Lateness.Ticks * 100;
+        _lateBuckets = (int)((_latenessNs + _bucketNs - 1) / _bucketNs);
+        HostIndex = hostIndex;
+    }
+
+    public CorrelationPlan Plan { get; }
+
+    /// <summary>Index of the group-by field that names the host (-1: none).</summary>
+    public int HostIndex { get; }
+
+    public int Groups => _groups.Count;
+    public long LateDropped { get; private set; }
+    public long Evicted { get; private set; }
+    public long Expired { get; private set; }
+    public long Suppressed { get; private set; }
+    public long Fired { get; private set; }
+
+    /// <summary>Window bucket width (documented choice: max(1 s, timespan/300)).</summary>
+    public TimeSpan BucketWidth => TimeSpan.FromTicks(_bucketNs / 100);
+
+    /// <summary>Counts one event of a detection rule this correlation reads; returns an alert when it trips.</summary>
+    public Alert? ObserveEvent(in FlowEvent e, EventInput input, long timeNs)
+    {
+        var key = new GroupKey();
+        for (int i = 0; i < input.Keys.Length; i++) key[i] = KeyPart.Read(input.Keys[i], in e);
+        if (!_groups.TryGetValue(key, out var group))
+        {
+            if (timeNs < _maxTimeNs - _latenessNs)
+            {
+                LateDropped++;
+                return null;
+            }
+            var text = new string[input.Keys.Length];
+            for (int i = 0; i < text.Length; i++) text[i] = input.Keys[i].ToDisplayString(in e) ?? "";
+            group = Create(key, text);
+        }
+        long value = 0;
+        KeyPart distinct = default;
+        if (input.Value is { } vf)
+        {
+            if (Plan.Rule.Type == CorrelationType.ValueCount) distinct = KeyPart.Read(vf, in e);
+            else if (!vf.Number!(in e, out value)) return null; // no value, nothing to add
+        }
+        return Update(group, key, timeNs, value, distinct, in e, true);
+    }
+
+    /// <summary>Counts an alert of a correlation this one chains on.</summary>
+    public Alert? ObserveAlert(Alert source, AlertInput input)
+    {
+        var key = new GroupKey();
+        var text = new string[input.KeyMap.Length];
+        for (int i = 0; i < input.KeyMap.Length; i++)
+        {
+            key[i] = source.Key[input.KeyMap[i]];
+            text[i] = source.KeyText[input.KeyMap[i]];
+        }
+        if (!_groups.TryGetValue(key, out var group))
+        {
+            if (source.TimeNs < _maxTimeNs - _latenessNs)
+            {
+                LateDropped++;
+                return null;
+            }
+            group = Create(key, text);
+        }
+        FlowEvent none = default;
+        return Update(group, key, source.TimeNs, 0, default, in none, false);
+    }
+
+    private Alert? Update(CorrelationGroup group, GroupKey key, long timeNs, long value, KeyPart distinct, in FlowEvent e, bool fromEvent)
+    {
+        if (timeNs < _maxTimeNs - _latenessNs)
+        {
+            LateDropped++;
+            return null;
+        }
+        if (timeNs > _maxTimeNs) _maxTimeNs = timeNs;
+        group.LastSeenNs = Math.Max(group.LastSeenNs, timeNs);
+        long bucket = timeNs / _bucketNs;
+        var w = group.Window;
+        bool late = w.Newest != long.MinValue && bucket < w.Newest;
+        if (!w.Add(bucket, value))
+        {
+            LateDropped++;
+            return null;
+        }
+        double metric;
+        long count;
+        switch (Plan.Rule.Type)
+        {
+            case CorrelationType.EventCount:
+                count = late ? w.MaxContaining(bucket, byCount: true).Count : w.Count;
+                metric = count;
+                break;
+            case CorrelationType.ValueSum:
+                var (s, c) = late ? w.MaxContaining(bucket, byCount: false) : (w.Sum, w.Count);
+                metric = s;
+                count = c;
+                break;
+            case CorrelationType.ValueAvg:
+                count = w.Count;
+                metric = count == 0 ? 0 : (double)w.Sum / count;
+                break;
+            default:
+                count = w.Count;
+                metric = DistinctCount(group, distinct, bucket, w.Newest);
+                break;
+        }
+        if (!Plan.Rule.Condition.Test(metric)) return null;
+
+        long windowStart = w.WindowFirstBucket * _bucketNs;
+        w.Clear();
+        group.Distinct?.Clear();
+        var rule = Plan.Rule.Info;
+        if (rule.Suppress > TimeSpan.Zero && group.LastAlertNs != long.MinValue && timeNs - group.LastAlertNs < rule.Suppress.Ticks * 100)
+        {
+            Suppressed++;
+            return null;
+        }
+        group.LastAlertNs = timeNs;
+        Fired++;
+        var fields = new List<KeyValuePair<string, string>>(Plan.Rule.GroupBy.Count);
+        for (int i = 0; i < Plan.Rule.GroupBy.Count; i++) fields.Add(new(Plan.Rule.GroupBy[i], group.KeyText[i]));
+        return new Alert
+        {
+            Rule = rule,
+            TimeNs = timeNs,
+            Fields = fields,
+            Kind = Plan.Rule.Type switch
+            {
+                CorrelationType.EventCount => "event_count",
+                CorrelationType.ValueSum => "value_sum",
+                CorrelationType.ValueAvg => "value_avg",
+                _ => "value_count",
+            },
+            Value = metric,
+            Condition = Plan.Rule.Condition.ToString(),
+            Threshold = Plan.Rule.Condition.Threshold,
+            Timespan = Plan.Rule.Timespan,
+            EventCount = count,
+            WindowStartNs = windowStart,
+            Host = HostIndex >= 0 ? group.KeyText[HostIndex] : null,
+            Sample = fromEvent && e.CommunityId.HasValue ? [System.Text.Encoding.ASCII.GetString(e.CommunityId.Value)] : [],
+            Key = key,
+            KeyText = group.KeyText,
+        };
+    }
+
+    private int DistinctCount(CorrelationGroup group, KeyPart value, long bucket, long newest)
+    {
+        var d = group.Distinct ??= new Dictionary<KeyPart, long>();
+        if (value.Kind != 0)
+        {
+            if (d.TryGetValue(value, out long seen)) d[value] = Math.Max(seen, bucket);
+            else if (d.Count < _options.MaxDistinctValues) d[value] = bucket;
+        }
+        int n = 0;
+        List<KeyPart>? stale = null;
+        foreach (var (k, b) in d)
+        {
+            if (b > newest - _spanBuckets) n++;
+            else if (b <= newest - _spanBuckets - _lateBuckets) (stale ??= []).Add(k);
+        }
+        if (stale is not null) foreach (var k in stale) d.Remove(k);
+        return n;
+    }
+
+    private CorrelationGroup Create(GroupKey key, string[] text)
+    {
+        if (_groups.Count >= _options.MaxGroups) MakeRoom();
+        var g = new CorrelationGroup(text, new SlidingWindow(_spanBuckets, _lateBuckets));
+        _groups[key] = g;
+        return g;
+    }
+
+    /// <summary>
+    /// Drops groups whose window and lateness have passed; if that frees too little, the least
+    /// recently seen tenth goes too (counted as evicted: their partial sums are lost).
+    /// </summary>
+    private void MakeRoom()
+    {
+        long horizon = _maxTimeNs - Plan.Rule.Timespan.Ticks * 100 - _latenessNs;
+        foreach (var (k, g) in _groups)
+        {
+            if (g.LastSeenNs < horizon)
+            {
+                _groups.Remove(k);
+                Expired++;
+            }
+        }
+        if (_groups.Count < _options.MaxGroups * 9L / 10) return;
+        int drop = Math.Max(1, _groups.Count / 10);
+        foreach (var k in _groups.OrderBy(kv => kv.Value.LastSeenNs).Take(drop).Select(kv => kv.Key).ToList())
+        {
+            _groups.Remove(k);
+            Evicted++;
+        }
+    }
+}

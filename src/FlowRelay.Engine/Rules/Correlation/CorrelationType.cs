@@ -1,0 +1,17 @@
+namespace FlowRelay.Engine.Rules.Correlation;
+
+/// <summary>Sigma correlation types FlowRelay evaluates.</summary>
+public enum CorrelationType
+{
+    /// <summary>Number of matching events per group in the window.</summary>
+    EventCount,
+
+    /// <summary>Number of distinct values of a field per group in the window.</summary>
+    ValueCount,
+
+    /// <summary>Sum of a numeric field per group in the window.</summary>
+    ValueSum,
+
+    /// <summary>Mean of a numeric field per group in the window.</summary>
+    ValueAvg,
+}

@@ -1,0 +1,77 @@
+using FlowRelay.Engine.Events;
+using FlowRelay.Protocols.Flows;
+
+namespace FlowRelay.Engine.Rules.Fields;
+
+/// <summary>
+/// The fields flow rules (<c>logsource: {category: network, service: connection}</c>) may name:
+/// ECS names where ECS has the field, <c>flowrelay.*</c> otherwise — the same names the flow
+/// documents carry. A field enrichment adds to <see cref="FlowEvent"/> is one more line here.
+/// </summary>
+public static class FlowEventFields
+{
+    /// <summary>The table, built once.</summary>
+    public static FieldTable<FlowEvent> Table { get; } = Build();
+
+    private static FieldTable<FlowEvent> Build() => new FieldTable<FlowEvent>("network", "connection")
+        .Ip("source.ip", static (in FlowEvent e, out IpAddr v) => (v = e.Flow.SourceAddress).IsSet)
+        .Ip("destination.ip", static (in FlowEvent e, out IpAddr v) => (v = e.Flow.DestinationAddress).IsSet)
+        .Ip("observer.ip", static (in FlowEvent e, out IpAddr v) => (v = e.Flow.Exporter).IsSet)
+        .Number("source.port", static (in FlowEvent e, out long v) => Has(e, FlowFields.Ports, v = e.Flow.SourcePort))
+        .Number("destination.port", static (in FlowEvent e, out long v) => Has(e, FlowFields.Ports, v = e.Flow.DestinationPort))
+        .Number("network.iana_number", static (in FlowEvent e, out long v) => Has(e, FlowFields.Protocol, v = e.Flow.Protocol))
+        .Text("network.transport", static (in FlowEvent e, Span<byte> d) => Transport(e, d))
+        .Text("network.type", static (in FlowEvent e, Span<byte> d) => NetworkType(e, d))
+        .Text("network.community_id", static (in FlowEvent e, Span<byte> d) => Copy(e.CommunityId.HasValue, e.CommunityId.Value, d))
+        .Number("source.bytes", static (in FlowEvent e, out long v) => Has(e, FlowFields.Bytes, v = (long)e.Flow.Bytes))
+        .Number("source.packets", static (in FlowEvent e, out long v) => Has(e, FlowFields.Packets, v = (long)e.Flow.Packets))
+        .Number("destination.bytes", static (in FlowEvent e, out long v) => Has(e, FlowFields.ReverseCounters, v = (long)e.Flow.ReverseBytes))
+        .Number("destination.packets", static (in FlowEvent e, out long v) => Has(e, FlowFields.ReverseCounters, v = (long)e.Flow.ReversePackets))
+        .Number("network.bytes", static (in FlowEvent e, out long v) => Has(e, FlowFields.Bytes, v = (long)(e.Flow.Bytes + e.Flow.ReverseBytes)))
+        .Number("network.packets", static (in FlowEvent e, out long v) => Has(e, FlowFields.Packets, v = (long)(e.Flow.Packets + e.Flow.ReversePackets)))
+        .Number("source.as.number", static (in FlowEvent e, out long v) => Has(e, FlowFields.AutonomousSystems, v = e.Flow.SourceAs))
+        .Number("destination.as.number", static (in FlowEvent e, out long v) => Has(e, FlowFields.AutonomousSystems, v = e.Flow.DestinationAs))
+        .Number("network.vlan.id", static (in FlowEvent e, out long v) => Has(e, FlowFields.VlanId, v = e.Flow.VlanId))
+        .Number("observer.ingress.interface.id", static (in FlowEvent e, out long v) => Has(e, FlowFields.Interfaces, v = e.Flow.InputInterface))
+        .Number("observer.egress.interface.id", static (in FlowEvent e, out long v) => Has(e, FlowFields.Interfaces, v = e.Flow.OutputInterface))
+        .Number("event.duration", static (in FlowEvent e, out long v) => Has(e, FlowFields.Start | FlowFields.End, v = e.Flow.EndNs - e.Flow.StartNs))
+        .Number("flowrelay.tcp_flags", static (in FlowEvent e, out long v) => Has(e, FlowFields.TcpFlags, v = e.Flow.TcpFlags))
+        .Number("flowrelay.tos", static (in FlowEvent e, out long v) => Has(e, FlowFields.Tos, v = e.Flow.Tos))
+        .Number("flowrelay.sampling.rate", static (in FlowEvent e, out long v) => (v = e.Flow.SamplingRate) > 0)
+        .Number("flowrelay.end_reason", static (in FlowEvent e, out long v) => Has(e, FlowFields.FlowEndReason, v = e.Flow.FlowEndReason))
+        .Number("flowrelay.version", static (in FlowEvent e, out long v) => (v = e.Flow.Version) > 0);
+
+    // The assignment in the call sets the out value; presence comes from the record's flags.
+    private static bool Has(in FlowEvent e, FlowFields required, long _) => (e.Flow.Present & required) == required;
+
+    private static int Copy(bool present, ReadOnlySpan<byte> value, Span<byte> destination)
+    {
+        if (!present || value.Length > destination.Length) return -1;
+        value.CopyTo(destination);
+        return value.Length;
+    }
+
+    // ECS network.transport: the IANA keyword, lower case (RFC 1700 names).
+    private static int Transport(in FlowEvent e, Span<byte> d)
+    {
+        if ((e.Flow.Present & FlowFields.Protocol) == 0) return -1;
+        return e.Flow.Protocol switch
+        {
+            6 => Copy(true, "tcp"u8, d),
+            17 => Copy(true, "udp"u8, d),
+            1 => Copy(true, "icmp"u8, d),
+            58 => Copy(true, "ipv6-icmp"u8, d),
+            47 => Copy(true, "gre"u8, d),
+            50 => Copy(true, "esp"u8, d),
+            51 => Copy(true, "ah"u8, d),
+            132 => Copy(true, "sctp"u8, d),
+            _ => -1,
+        };
+    }
+
+    private static int NetworkType(in FlowEvent e, Span<byte> d)
+    {
+        var a = e.Flow.SourceAddress.IsSet ? e.Flow.SourceAddress : e.Flow.DestinationAddress;
+        return a.Family switch { 4 => Copy(true, "ipv4"u8, d), 6 => Copy(true, "ipv6"u8, d), _ => -1 };
+    }
+}

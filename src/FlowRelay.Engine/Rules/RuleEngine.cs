@@ -1,0 +1,179 @@
+using FlowRelay.Engine.Alerts;
+using FlowRelay.Engine.Events;
+using FlowRelay.Engine.Risk;
+using FlowRelay.Engine.Rules.Correlation;
+using FlowRelay.Engine.Rules.Fields;
+using FlowRelay.Protocols.Flows;
+
+namespace FlowRelay.Engine.Rules;
+
+/// <summary>
+/// Runs one <see cref="RuleSet"/> over flow events as a stream: detection rules per event,
+/// correlations in event time, chained correlations on alerts, the threat index on every alert
+/// with risk points. Single-threaded (the pipeline thread). Events that match nothing allocate nothing.
+/// </summary>
+public sealed class RuleEngine
+{
+    private readonly RuleSet _rules;
+    private readonly IAlertSink[] _sinks;
+    private readonly ThreatIndex _threat;
+    private readonly CorrelationState[] _states;
+    private readonly (CorrelationState State, EventInput Input)[][] _eventConsumers;
+    private readonly (CorrelationState State, AlertInput Input)[][] _alertConsumers;
+    private readonly bool[] _detectionAlerts;
+    private readonly Dictionary<(int Rule, IpAddr Host), long> _detectionSuppress = new();
+    private readonly FieldAccessor<FlowEvent>[] _detectionHost;
+
+    public RuleEngine(RuleSet rules, RuleEngineOptions options, ThreatIndex threatIndex, IEnumerable<IAlertSink> sinks)
+    {
+        _rules = rules;
+        _sinks = sinks.ToArray();
+        _threat = threatIndex;
+        var plans = rules.Plans;
+        _states = plans.Select(p => new CorrelationState(p, options, HostIndex(p))).ToArray();
+        _eventConsumers = rules.Detections.Select((_, d) => plans.SelectMany((p, i) => p.EventInputs.Where(x => x.Detection == d).Select(x => (_states[i], x))).ToArray()).ToArray();
+        _alertConsumers = plans.Select((_, s) => plans.SelectMany((p, i) => p.AlertInputs.Where(x => x.SourcePlan == s).Select(x => (_states[i], x))).ToArray()).ToArray();
+        _detectionAlerts = rules.Detections.Select((_, d) => rules.DetectionAlerts(d)).ToArray();
+        _detectionHost = rules.Detections.Select(d => FlowEventFields.Table.TryGet(d.Info.HostField ?? "source.ip", out var a) ? a : null!).ToArray();
+    }
+
+    public RuleSet Rules => _rules;
+
+    public ThreatIndex ThreatIndex => _threat;
+
+    /// <summary>Alerts raised so far.</summary>
+    public long Alerts { get; private set; }
+
+    /// <summary>Per correlation: groups held, late drops, expired/evicted groups, suppressed and fired alerts.</summary>
+    public IEnumerable<(string RuleId, int Groups, long LateDropped, long Expired, long Evicted, long Suppressed, long Fired)> CorrelationCounters =>
+        _states.Select(s => (s.Plan.Rule.Info.Id, s.Groups, s.LateDropped, s.Expired, s.Evicted, s.Suppressed, s.Fired));
+
+    /// <summary>Evaluates a batch; returns the number of alerts raised.</summary>
+    public int Evaluate(ReadOnlySpan<FlowEvent> events)
+    {
+        long before = Alerts;
+        var detections = _rules.Detections;
+        for (int n = 0; n < events.Length; n++)
+        {
+            ref readonly var e = ref events[n];
+            for (int d = 0; d < detections.Count; d++)
+            {
+                if (!detections[d].Matcher.Match(in e)) continue;
+                long t = EventTime(in e);
+                if (_detectionAlerts[d]) DetectionAlert(d, in e, t);
+                foreach (var (state, input) in _eventConsumers[d])
+                {
+                    if (state.ObserveEvent(in e, input, t) is { } alert) Emit(alert, Array.IndexOf(_states, state));
+                }
+            }
+        }
+        return (int)(Alerts - before);
+    }
+
+    /// <summary>Event time of a flow: its end (the time its bytes were all sent), else when it was received.</summary>
+    public static long EventTime(in FlowEvent e) => e.Flow.EndNs != 0 ? e.Flow.EndNs : e.Flow.ReceivedNs;
+
+    private void DetectionAlert(int d, in FlowEvent e, long t)
+    {
+        var info = _rules.Detections[d].Info;
+        var hostField = _detectionHost[d];
+        hostField.Ip!(in e, out var host);
+        if (info.Suppress > TimeSpan.Zero)
+        {
+            if (_detectionSuppress.TryGetValue((d, host), out long last) && t - last < info.Suppress.Ticks * 100) return;
+            if (_detectionSuppress.Count > 100_000) _detectionSuppress.Clear();
+            _detectionSuppress[(d, host)] = t;
+        }
+        var fields = new List<KeyValuePair<string, string>>();
+        foreach (var name in (string[])["source.ip", "source.port", "destination.ip", "destination.port", "network.transport", "source.bytes", "destination.bytes"])
+        {
+            if (FlowEventFields.Table.TryGet(name, out var acc) && acc.ToDisplayString(in e) is { } v) fields.Add(new(name, v));
+        }
+        Emit(new Alert
+        {
+            Rule = info,
+            TimeNs = t,
+            Fields = fields,
+            Kind = "detection",
+            EventCount = 1,
+            Host = hostField.ToDisplayString(in e),
+            Sample = e.CommunityId.HasValue ? [System.Text.Encoding.ASCII.GetString(e.CommunityId.Value)] : [],
+        }, -1);
+    }
+
+    private void Emit(Alert alert, int stateIndex)
+    {
+        Alerts++;
+        RiskLevel levelBefore = RiskLevel.Unknown, levelAfter = RiskLevel.Unknown;
+        double score = 0;
+        if (alert.Rule.RiskPoints > 0 && alert.Host is { Length: > 0 } host)
+        {
+            (score, levelBefore, levelAfter) = _threat.Add(host, alert.Rule.RiskPoints, alert.TimeNs);
+            alert.RiskScore = score;
+        }
+        foreach (var sink in _sinks) sink.Write(alert);
+        if (alert.RiskScore is not null)
+        {
+            var risk = new HostRisk(alert.Host!, score, levelAfter, alert.TimeNs, alert.Rule.Id);
+            foreach (var sink in _sinks) sink.WriteRisk(risk);
+            if (levelAfter > levelBefore) LevelAlert(alert, risk, levelBefore);
+        }
+        if (stateIndex < 0) return;
+        foreach (var (state, input) in _alertConsumers[stateIndex])
+        {
+            if (state.ObserveAlert(alert, input) is { } chained) Emit(chained, Array.IndexOf(_states, state));
+        }
+    }
+
+    private void LevelAlert(Alert cause, HostRisk risk, RiskLevel before)
+    {
+        string level = risk.Level switch { RiskLevel.Critical => "critical", RiskLevel.High => "high", RiskLevel.Moderate => "medium", _ => "low" };
+        string name = risk.Level.ToString().ToLowerInvariant();
+        var info = new RuleInfo
+        {
+            Id = "flowrelay-threat-index-" + name,
+            Name = "threat_index_" + name,
+            Title = $"Host threat index reached {name}",
+            Description = $"The host's threat index rose from {before.ToString().ToLowerInvariant()} to {name} (last alert: {cause.Rule.Title}).",
+            Level = level,
+            File = "(built in)",
+        };
+        Alerts++;
+        var alert = new Alert
+        {
+            Rule = info,
+            TimeNs = cause.TimeNs,
+            Fields = [new("host.ip", risk.Host)],
+            Kind = "threat_index",
+            Value = Math.Round(risk.Score, 2),
+            Threshold = (long)(risk.Level switch
+            {
+                RiskLevel.Critical => _threat.Options.Critical,
+                RiskLevel.High => _threat.Options.High,
+                RiskLevel.Moderate => _threat.Options.Moderate,
+                _ => _threat.Options.Low,
+            }),
+            Host = risk.Host,
+            RiskScore = risk.Score,
+        };
+        foreach (var sink in _sinks) sink.Write(alert);
+    }
+
+    private static int HostIndex(CorrelationPlan plan)
+    {
+        var groupBy = plan.Rule.GroupBy;
+        if (plan.Rule.Info.HostField is { } h) return groupBy.ToList().IndexOf(h);
+        for (int i = 0; i < groupBy.Count; i++)
+        {
+            if (FlowEventFields.Table.TryGet(groupBy[i], out var acc) && acc.Kind == FieldKind.Ip) return i;
+            if (groupBy[i] == "host.ip") return i;
+        }
+        // Aliased or chained keys: the first input's resolved address field.
+        var first = plan.EventInputs.FirstOrDefault();
+        if (first is not null)
+        {
+            for (int i = 0; i < first.Keys.Length; i++) if (first.Keys[i].Kind == FieldKind.Ip) return i;
+        }
+        return -1;
+    }
+}
