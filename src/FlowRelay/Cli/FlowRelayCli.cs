@@ -43,6 +43,11 @@ public static class FlowRelayCli
         var validate = new Command("validate", "Check the configuration, print the effective settings, and exit (0 valid, 1 invalid).") { validateConfig };
         validate.SetAction(parse => Validate(parse.GetValue(validateConfig), output, error));
         root.Add(validate);
+
+        var rulesDir = new Option<DirectoryInfo?>("--rules", "-r") { Description = "Rules folder (default: the rules/ folder next to the executable)." };
+        var rulesValidate = new Command("validate", "Load every Sigma rule, filter and list in the folder offline; print each error as file:line:column: reason (exit 0 valid, 1 invalid).") { rulesDir };
+        rulesValidate.SetAction(parse => ValidateRules(parse.GetValue(rulesDir), output, error));
+        root.Add(new Command("rules", "Work with the Sigma rules.") { rulesValidate });
         return root;
     }
 
@@ -61,6 +66,23 @@ public static class FlowRelayCli
         }
         output.WriteLine($"# configuration OK ({result.Source}); effective settings:");
         output.Write(SettingsPrinter.ToYaml(result.Settings!));
+        return ExitCodes.Ok;
+    }
+
+    internal static int ValidateRules(DirectoryInfo? dir, TextWriter output, TextWriter error)
+    {
+        string path = dir?.FullName ?? new RulesSettings().EffectivePath;
+        var result = FlowRelay.Engine.Rules.Loading.RuleLoader.LoadDirectory(path);
+        if (!result.IsValid)
+        {
+            error.WriteLine($"flowrelay: rules in {path} are invalid ({result.Errors.Count} error{(result.Errors.Count == 1 ? "" : "s")}):");
+            foreach (var e in result.Errors) error.WriteLine("  " + e);
+            return ExitCodes.Failed;
+        }
+        var set = result.RuleSet!;
+        output.WriteLine($"# rules OK ({path}): {set.Detections.Count} detection, {set.Correlations.Count} correlation, {set.FilterCount} filter rules");
+        foreach (var d in set.Detections) output.WriteLine($"detection   {d.Info.Id}  {d.Info.Title}{(d.Filters.Count > 0 ? $" (filters: {string.Join(", ", d.Filters)})" : "")}");
+        foreach (var c in set.Correlations) output.WriteLine($"correlation {c.Info.Id}  {c.Info.Title} ({c.Type}, {c.Timespan}, {c.Condition})");
         return ExitCodes.Ok;
     }
 

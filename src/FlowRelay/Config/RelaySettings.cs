@@ -34,6 +34,9 @@ public sealed class RelaySettings
     [ConfigurationKeyName("outputs")]
     public OutputsSettings Outputs { get; set; } = new();
 
+    [ConfigurationKeyName("rules")]
+    public RulesSettings Rules { get; set; } = new();
+
     internal static readonly string[] LogLevels = ["trace", "debug", "info", "warn", "error", "fatal", "off"];
 
     /// <summary>Fills defaults that depend on other settings (lists the binder would append to, paths under data_dir).</summary>
@@ -61,6 +64,7 @@ public sealed class RelaySettings
                 errors.Add($"exporters[{i}].address", $"'{Exporters[i].Address}' is listed more than once");
         }
         Outputs.Ndjson.Validate("outputs.ndjson", errors);
+        Rules.Validate("rules", errors);
         return errors;
     }
 }

@@ -1,6 +1,8 @@
 using FlowRelay.Config;
 using FlowRelay.Emit;
+using FlowRelay.Engine.Alerts;
 using FlowRelay.Engine.Enrich;
+using FlowRelay.Engine.Risk;
 using FlowRelay.Engine.Rules;
 using FlowRelay.Ingest;
 using FlowRelay.Pipeline;
@@ -47,7 +49,23 @@ public static class RelayHost
         services.AddSingleton(sp => new TemplateStore(settings.DataDir, sp.GetRequiredService<ILogger<TemplateStore>>()));
 
         services.AddSingleton<IFlowEnricher>(_ => new CommunityIdEnricher());
-        services.AddSingleton<IFlowRuleStage, PassThroughRuleStage>();
+        if (settings.Rules.Enabled)
+        {
+            // Alerts go to every IAlertSink: the log line always; more sinks register the same way.
+            services.AddSingleton<IAlertSink, LogAlertSink>();
+            services.AddSingleton(new ThreatIndex(new ThreatIndexOptions { HalfLife = settings.Rules.RiskHalfLife.Value }));
+            services.AddSingleton<IFlowRuleStage>(sp =>
+            {
+                var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("FlowRelay.Rules");
+                var options = new RuleEngineOptions { Lateness = settings.Rules.Lateness.Value, MaxGroups = settings.Rules.MaxGroups };
+                return new SigmaRuleStage(settings.Rules.EffectivePath, options, sp.GetRequiredService<ThreatIndex>(), sp.GetServices<IAlertSink>(),
+                    m => log.LogInformation("{Message}", m), settings.Rules.ReloadInterval.Value);
+            });
+        }
+        else
+        {
+            services.AddSingleton<IFlowRuleStage, PassThroughRuleStage>();
+        }
         if (settings.Outputs.Ndjson.Enabled)
         {
             services.AddSingleton(sp => new NdjsonFileSink(settings.Outputs.Ndjson, sp.GetRequiredService<ILogger<NdjsonFileSink>>(), sp.GetRequiredService<TimeProvider>()));
