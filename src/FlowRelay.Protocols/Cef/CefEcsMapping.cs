@@ -7,10 +7,12 @@ namespace FlowRelay.Protocols.Cef;
 /// <c>decode_cef</c> processor applies (x-pack/filebeat/processors/decode_cef, keys.ecs.go and the
 /// short-name table from the ArcSight CEF dictionary), so events look the same as Filebeat's.
 /// Keys not listed stay under <c>cef.extensions.*</c>. The header maps as
-/// <see cref="HeaderFields"/> says. Three rows deliberately differ from that table, to the field
-/// ECS defines for the meaning: filename → file.name (Filebeat: file.uid), fileCreateTime →
-/// file.created (Filebeat: file.ctime, which ECS defines as metadata change time), and the geo
-/// coordinates → geo.location.lat/lon (Filebeat merges both into geo.location).
+/// <see cref="HeaderFields"/> says. Where that table names a field ECS does not define or means
+/// otherwise, this one follows ECS (every target here is in ECS 9.x): filename → file.name
+/// (Filebeat: file.uid), fileCreateTime → file.created (Filebeat: file.ctime, which ECS defines
+/// as metadata change time), user privileges → *.user.group.name (Filebeat: *.user.group); and
+/// Filebeat's non-ECS targets (source/destination.process.*, file.hash) are left out, so those
+/// keys stay under cef.extensions. Latitude and longitude together fill one geo_point.
 /// </summary>
 public static class CefEcsMapping
 {
@@ -43,19 +45,18 @@ public static class CefEcsMapping
         new("customerURI", null, "organization.name", CefValueType.String),
         new("destinationAddress", "dst", "destination.ip", CefValueType.Ip),
         new("destinationDnsDomain", null, "destination.domain", CefValueType.String),
-        new("destinationGeoLatitude", "dlat", "destination.geo.location.lat", CefValueType.Double),
-        new("destinationGeoLongitude", "dlong", "destination.geo.location.lon", CefValueType.Double),
+        new("destinationGeoLatitude", "dlat", "destination.geo.location", CefValueType.GeoLatitude),
+        new("destinationGeoLongitude", "dlong", "destination.geo.location", CefValueType.GeoLongitude),
         new("destinationHostName", "dhost", "destination.domain", CefValueType.String),
         new("destinationMacAddress", "dmac", "destination.mac", CefValueType.Mac),
         new("destinationPort", "dpt", "destination.port", CefValueType.Integer),
         new("destinationProcessId", "dpid", "process.pid", CefValueType.Integer),
-        new("destinationProcessName", "dproc", "destination.process.name", CefValueType.String),
         new("destinationServiceName", null, "service.name", CefValueType.String),
         new("destinationTranslatedAddress", null, "destination.nat.ip", CefValueType.Ip),
         new("destinationTranslatedPort", null, "destination.nat.port", CefValueType.Integer),
         new("destinationUserId", "duid", "destination.user.id", CefValueType.String),
         new("destinationUserName", "duser", "destination.user.name", CefValueType.String),
-        new("destinationUserPrivileges", "dpriv", "destination.user.group", CefValueType.String),
+        new("destinationUserPrivileges", "dpriv", "destination.user.group.name", CefValueType.String),
         new("deviceAction", "act", "event.action", CefValueType.String),
         new("deviceAddress", "dvc", "host.ip", CefValueType.Ip),
         new("deviceDirection", null, "network.direction", CefValueType.Direction),
@@ -72,7 +73,6 @@ public static class CefEcsMapping
         new("eventId", null, "event.id", CefValueType.Long),
         new("eventOutcome", "outcome", "event.outcome", CefValueType.String),
         new("fileCreateTime", null, "file.created", CefValueType.Timestamp),
-        new("fileHash", null, "file.hash", CefValueType.String),
         new("fileId", null, "file.inode", CefValueType.String),
         new("fileModificationTime", null, "file.mtime", CefValueType.Timestamp),
         new("filename", "fname", "file.name", CefValueType.String),
@@ -87,18 +87,16 @@ public static class CefEcsMapping
         new("requestUrl", "request", "url.original", CefValueType.String),
         new("sourceAddress", "src", "source.ip", CefValueType.Ip),
         new("sourceDnsDomain", null, "source.domain", CefValueType.String),
-        new("sourceGeoLatitude", "slat", "source.geo.location.lat", CefValueType.Double),
-        new("sourceGeoLongitude", "slong", "source.geo.location.lon", CefValueType.Double),
+        new("sourceGeoLatitude", "slat", "source.geo.location", CefValueType.GeoLatitude),
+        new("sourceGeoLongitude", "slong", "source.geo.location", CefValueType.GeoLongitude),
         new("sourceHostName", "shost", "source.domain", CefValueType.String),
         new("sourceMacAddress", "smac", "source.mac", CefValueType.Mac),
         new("sourcePort", "spt", "source.port", CefValueType.Integer),
-        new("sourceProcessId", "spid", "source.process.pid", CefValueType.Integer),
-        new("sourceProcessName", "sproc", "source.process.name", CefValueType.String),
         new("sourceTranslatedAddress", null, "source.nat.ip", CefValueType.Ip),
         new("sourceTranslatedPort", null, "source.nat.port", CefValueType.Integer),
         new("sourceUserId", "suid", "source.user.id", CefValueType.String),
         new("sourceUserName", "suser", "source.user.name", CefValueType.String),
-        new("sourceUserPrivileges", "spriv", "source.user.group", CefValueType.String),
+        new("sourceUserPrivileges", "spriv", "source.user.group.name", CefValueType.String),
         new("startTime", "start", "event.start", CefValueType.Timestamp),
         new("transportProtocol", "proto", "network.transport", CefValueType.String),
         new("type", null, "event.kind", CefValueType.Integer),

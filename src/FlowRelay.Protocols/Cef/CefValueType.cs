@@ -16,6 +16,10 @@ public enum CefValueType : byte
     Timestamp,
     /// <summary>MAC address.</summary>
     Mac,
+    /// <summary>Latitude half of a geo_point (the field is the <c>*.geo.location</c> point).</summary>
+    GeoLatitude,
+    /// <summary>Longitude half of a geo_point.</summary>
+    GeoLongitude,
     /// <summary>deviceDirection: 0 inbound, 1 outbound.</summary>
     Direction,
 }
