@@ -71,7 +71,7 @@ public static class FlowRelayCli
 
     internal static int ValidateRules(DirectoryInfo? dir, TextWriter output, TextWriter error)
     {
-        string path = dir?.FullName ?? new RulesSettings().EffectivePath;
+        string path = dir?.FullName ?? new RulesSettings().ResolvePath();
         var result = FlowRelay.Engine.Rules.Loading.RuleLoader.LoadDirectory(path);
         if (!result.IsValid)
         {

@@ -29,7 +29,7 @@ public sealed class RulesSettings
     public Duration RiskHalfLife { get; set; } = Duration.FromHours(24);
 
     /// <summary>The folder actually used.</summary>
-    public string EffectivePath => string.IsNullOrWhiteSpace(Path) ? System.IO.Path.Combine(AppContext.BaseDirectory, "rules") : Path;
+    public string ResolvePath() => string.IsNullOrWhiteSpace(Path) ? System.IO.Path.Combine(AppContext.BaseDirectory, "rules") : Path;
 
     internal void Validate(string path, ValidationErrors errors)
     {

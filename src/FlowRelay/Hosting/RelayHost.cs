@@ -58,7 +58,7 @@ public static class RelayHost
             {
                 var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("FlowRelay.Rules");
                 var options = new RuleEngineOptions { Lateness = settings.Rules.Lateness.Value, MaxGroups = settings.Rules.MaxGroups };
-                return new SigmaRuleStage(settings.Rules.EffectivePath, options, sp.GetRequiredService<ThreatIndex>(), sp.GetServices<IAlertSink>(),
+                return new SigmaRuleStage(settings.Rules.ResolvePath(), options, sp.GetRequiredService<ThreatIndex>(), sp.GetServices<IAlertSink>(),
                     m => log.LogInformation("{Message}", m), settings.Rules.ReloadInterval.Value);
             });
         }
