@@ -17,15 +17,26 @@ public static class DnsmasqLogParser
         result.Serial = -1;
         line = DnsText.TrimLine(line);
         if (line.IsEmpty) return DnsLogParseStatus.Empty;
+        // A file line starts "Mmm dd hh:mm:ss dnsmasq[pid]: "; a syslog body has no prefix. Only a
+        // tag near the start counts, so a query name containing "dnsmasq" is not mistaken for it.
         int tag = line.IndexOf("dnsmasq"u8);
-        if (tag >= 0)
+        if (tag >= 0 && tag <= 40)
         {
-            int colon = line[tag..].IndexOf("]: "u8);
-            if (colon < 0) colon = line[tag..].IndexOf(": "u8) - 1;
-            if (colon < 0) return DnsLogParseStatus.WrongFormat;
-            if (tag > 0 && SyslogTime.TryParseBsd(line[..tag], referenceUnixNs, SyslogParserOptions.Default, out long ns, out _))
-                result.TimestampUnixNs = ns;
-            line = line[(tag + colon + 3)..];
+            var after = line[(tag + 7)..];
+            int body = -1;
+            if (after.StartsWith("["u8))
+            {
+                int close = after.IndexOf("]: "u8);
+                if (close > 1 && close <= 12) body = tag + 7 + close + 3;
+            }
+            else if (after.StartsWith(": "u8)) body = tag + 9;
+            else if (after.StartsWith("-dhcp"u8)) return DnsLogParseStatus.NotAQuery;
+            if (body >= 0)
+            {
+                if (tag > 0 && SyslogTime.TryParseBsd(line[..tag], referenceUnixNs, SyslogParserOptions.Default, out long ns, out _))
+                    result.TimestampUnixNs = ns;
+                line = line[body..];
+            }
         }
 
         int pos = 0;

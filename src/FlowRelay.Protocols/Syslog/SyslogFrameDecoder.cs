@@ -158,7 +158,8 @@ public sealed class SyslogFrameDecoder
             if (nl < 0)
             {
                 int room = MaxMessageSize - _buffered;
-                if (data.Length < room)
+                // Exactly full is not yet cut: the LF may come in the next read.
+                if (data.Length <= room)
                 {
                     data.CopyTo(_buffer.AsSpan(_buffered));
                     _buffered += data.Length;

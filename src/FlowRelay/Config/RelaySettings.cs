@@ -31,6 +31,9 @@ public sealed class RelaySettings
     [ConfigurationKeyName("exporters")]
     public List<ExporterSettings> Exporters { get; set; } = [];
 
+    [ConfigurationKeyName("enrich")]
+    public EnrichSettings Enrich { get; set; } = new();
+
     [ConfigurationKeyName("outputs")]
     public OutputsSettings Outputs { get; set; } = new();
 
@@ -44,6 +47,7 @@ public sealed class RelaySettings
     {
         if (Inputs.Flow.Listen.Count == 0) Inputs.Flow.Listen.AddRange(FlowInputSettings.DefaultListen);
         if (string.IsNullOrWhiteSpace(Outputs.Ndjson.Path)) Outputs.Ndjson.Path = System.IO.Path.Combine(DataDir, "events");
+        Enrich.ApplyDerivedDefaults();
     }
 
     /// <summary>Checks every setting and returns every problem found (never stops at the first).</summary>
@@ -63,6 +67,7 @@ public sealed class RelaySettings
             if (ExporterSettings.TryParseAddress(Exporters[i].Address, out var a) && !seen.Add(a))
                 errors.Add($"exporters[{i}].address", $"'{Exporters[i].Address}' is listed more than once");
         }
+        Enrich.Validate("enrich", errors);
         Outputs.Ndjson.Validate("outputs.ndjson", errors);
         Rules.Validate("rules", errors);
         return errors;

@@ -46,6 +46,19 @@ public static class SettingsKeyChecker
 
     private static void CheckValue(IConfigurationSection section, Type type, string path, ValidationErrors errors, List<string> bad)
     {
+        var valueType = DictionaryValueType(type);
+        if (valueType is not null)
+        {
+            // A map of user-chosen names (enrich.networks): any key, each value checked as its type.
+            if (section.Value is not null && !section.GetChildren().Any())
+            {
+                errors.Add(path, $"must be a mapping of names to values (got '{section.Value}')");
+                bad.Add(section.Path);
+                return;
+            }
+            foreach (var item in section.GetChildren()) CheckValue(item, valueType, $"{path}.{item.Key}", errors, bad);
+            return;
+        }
         var elementType = ListElementType(type);
         if (elementType is not null)
         {
@@ -107,6 +120,11 @@ public static class SettingsKeyChecker
 
     private static bool IsScalar(Type t) => t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) ||
                                            t.GetCustomAttribute<TypeConverterAttribute>() is not null;
+
+    private static Type? DictionaryValueType(Type t) =>
+        t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Dictionary<,>) && t.GetGenericArguments()[0] == typeof(string)
+            ? t.GetGenericArguments()[1]
+            : null;
 
     private static Type? ListElementType(Type t)
     {

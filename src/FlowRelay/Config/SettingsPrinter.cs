@@ -36,6 +36,33 @@ public static class SettingsPrinter
             {
                 sb.Append(pad).Append(key).Append(": ").Append(Scalar(value)).Append('\n');
             }
+            else if (value is IDictionary map)
+            {
+                if (map.Count == 0)
+                {
+                    sb.Append(pad).Append(key).Append(": {}\n");
+                    continue;
+                }
+                sb.Append(pad).Append(key).Append(":\n");
+                foreach (DictionaryEntry entry in map)
+                {
+                    string name = (string)entry.Key;
+                    string entryPad = new string(' ', indent + 2);
+                    if (entry.Value is null || IsScalar(entry.Value.GetType()))
+                    {
+                        sb.Append(entryPad).Append(name).Append(": ").Append(entry.Value is null ? "~" : Scalar(entry.Value)).Append('\n');
+                        continue;
+                    }
+                    var items = ((IEnumerable)entry.Value).Cast<object>().ToList();
+                    if (items.Count == 0)
+                    {
+                        sb.Append(entryPad).Append(name).Append(": []\n");
+                        continue;
+                    }
+                    sb.Append(entryPad).Append(name).Append(":\n");
+                    foreach (var item in items) sb.Append(entryPad).Append("  - ").Append(Scalar(item)).Append('\n');
+                }
+            }
             else if (value is IEnumerable list)
             {
                 var items = list.Cast<object>().ToList();

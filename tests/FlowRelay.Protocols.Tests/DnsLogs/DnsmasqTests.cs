@@ -129,4 +129,14 @@ public class DnsmasqTests
         Assert.Equal(DnsLogParseStatus.Ok, DnsmasqLogParser.Parse(U8(line), now, out var l));
         j.Add(l, now, output);
     }
+
+    [Fact]
+    public void A_name_containing_dnsmasq_is_not_taken_for_the_tag()
+    {
+        Assert.Equal(DnsLogParseStatus.Ok, DnsmasqLogParser.Parse(U8("query[A] dnsmasq.example from 10.0.0.1"), MadeAt, out var l));
+        Assert.Equal("dnsmasq.example", S(l.Name));
+        Assert.Equal(DnsLogParseStatus.Ok, DnsmasqLogParser.Parse(U8("Nov 28 04:36:01 dnsmasq[1]: query[A] dnsmasq.example from 10.0.0.1"), MadeAt, out l));
+        Assert.Equal("dnsmasq.example", S(l.Name));
+        Assert.Equal(DnsLogParseStatus.NotAQuery, DnsmasqLogParser.Parse(U8("Nov 28 04:36:01 dnsmasq-dhcp[1]: DHCPACK(eth0) 10.0.0.5 aa:bb:cc:dd:ee:ff host"), MadeAt, out _));
+    }
 }

@@ -81,6 +81,16 @@ public class SyslogFrameDecoderTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    public void Newline_message_of_exactly_the_cap_is_not_flagged(int chunk)
+    {
+        var (frames, _, ok) = Run(U8("<13>" + new string('z', 12) + "\n<13>next\n"), 16, chunk);
+        Assert.True(ok);
+        Assert.Equal([("<13>" + new string('z', 12), false), ("<13>next", false)], frames);
+    }
+
+    [Theory]
     [InlineData("12x <13>abc")]
     [InlineData("5 <13>a0 <13>abc")]
     [InlineData("1234567890 <13>abc")]
