@@ -11,6 +11,9 @@
 # - util-linux `logger` RFC 5424 / RFC 3164 over TCP (octet counting and newline framing) to a
 #   socat listener                                                -> syslog-octet.bin, syslog-lf.log
 #
+# Re-running makes new samples (new times, ports, pids, dnsmasq's answer order); the parser tests
+# assert the committed ones field by field, so update those tests with them.
+#
 # Nothing leaves the machine: every server is authoritative for lab.test or has local data,
 # recursion to the internet is off. Needs root (apt-get). Every external command runs
 # under `timeout`; all processes are killed on exit, even on failure.
