@@ -21,6 +21,8 @@ public sealed class FlowDecoder
     // Reused while parsing template records, so re-announcing an unchanged template (exporters
     // do it every few packets) allocates nothing.
     private TemplateField[] _scratch = new TemplateField[64];
+    // Templates learned in the packet being decoded that have data waiting for them.
+    private readonly List<TemplateKey> _replay = new();
 
     /// <summary>Creates a decoder; throws <see cref="ArgumentException"/> naming a setting that is out of range.</summary>
     public FlowDecoder(FlowDecoderOptions options)
@@ -77,6 +79,7 @@ public sealed class FlowDecoder
                 _ => LegacyNetFlowDecoder.Decode(this, packet, NetFlowLayout.V7, exporter, receivedNs, ec, ref sink),
             };
         }
+        if (_replay.Count > 0) result = result with { Records = result.Records + ReplayWaiting(ec, ref sink) };
         ec.Records += result.Records;
         total.Records += result.Records;
         return result;
@@ -116,10 +119,10 @@ public sealed class FlowDecoder
 
     /// <summary>
     /// Stores a template parsed into <see cref="Scratch"/> (allocating only when it is new or
-    /// changed) and decodes any data that was waiting for it. Returns true when it was new or changed.
+    /// changed) and notes any data waiting for it. Returns true when it was new or changed.
     /// </summary>
-    internal bool Learn<TSink>(in TemplateKey key, bool isOptions, int scopeCount, ReadOnlySpan<TemplateField> fields,
-        long nowNs, ExporterCounters ec, ref TSink sink, ref int records) where TSink : struct, IFlowRecordSink
+    internal bool Learn(in TemplateKey key, bool isOptions, int scopeCount, ReadOnlySpan<TemplateField> fields,
+        long nowNs, ExporterCounters ec)
     {
         if (Cache.TryGet(key, out var existing) && existing.IsOptions == isOptions && existing.ScopeFieldCount == scopeCount && SameFields(existing, fields))
         {
@@ -130,24 +133,52 @@ public sealed class FlowDecoder
         Cache.Add(template, nowNs);
         ec.TemplatesLearned++;
         _counters.Total.TemplatesLearned++;
-        if (Pending.Count > 0 && Pending.TakeFor(key) is { } waiting)
+        // Waiting data is decoded once the whole packet has been read, not here: options data
+        // later in the same packet (IPFIX systemInitTimeMilliseconds, sampler rates) must apply
+        // to the late records just as it would have had the template come first.
+        if (Pending.Count > 0 && Pending.IsWaiting(key) && !_replay.Contains(key)) _replay.Add(key);
+        return true;
+    }
+
+    /// <summary>Decodes, in arrival order, the data sets that waited for templates this packet carried.</summary>
+    private int ReplayWaiting<TSink>(ExporterCounters ec, ref TSink sink) where TSink : struct, IFlowRecordSink
+    {
+        int records = 0;
+        // Options data first: it describes the exporting process (system init time for IPFIX
+        // uptime elements, sampler rates) and applies to the flow records that waited beside it.
+        for (int pass = 0; pass < 2; pass++)
         {
-            foreach (var set in waiting)
+            foreach (var key in _replay)
             {
-                int n = DataSetDecoder.Decode(this, set.Buffer.AsSpan(0, set.Length), template, set.Header, ref sink, out var status);
-                if (status != DecodeStatus.Ok)
-                {
-                    CountError(ec, status);
-                    ec.RecordsDropped++;
-                    _counters.Total.RecordsDropped++;
-                }
-                ec.RecordsDecodedLate += n;
-                _counters.Total.RecordsDecodedLate += n;
-                records += n;
-                PendingSetBuffer.Release(set);
+                records += ReplayKey(key, optionsPass: pass == 0, ec, ref sink);
             }
         }
-        return true;
+        _replay.Clear();
+        return records;
+    }
+
+    private int ReplayKey<TSink>(in TemplateKey key, bool optionsPass, ExporterCounters ec, ref TSink sink)
+        where TSink : struct, IFlowRecordSink
+    {
+        // A template withdrawn later in the same packet leaves its data waiting.
+        if (!Cache.TryGet(key, out var template) || template.IsOptions != optionsPass) return 0;
+        if (Pending.TakeFor(key) is not { } waiting) return 0;
+        int records = 0;
+        foreach (var set in waiting)
+        {
+            int n = DataSetDecoder.Decode(this, set.Buffer.AsSpan(0, set.Length), template, set.Header, ref sink, out var status);
+            if (status != DecodeStatus.Ok)
+            {
+                CountError(ec, status);
+                ec.RecordsDropped++;
+                _counters.Total.RecordsDropped++;
+            }
+            ec.RecordsDecodedLate += n;
+            _counters.Total.RecordsDecodedLate += n;
+            records += n;
+            PendingSetBuffer.Release(set);
+        }
+        return records;
     }
 
     /// <summary>A data set whose template is unknown: keep it for a while, counted.</summary>

@@ -42,6 +42,48 @@ public class GoldenCaptureTests
         Assert.Equal(0, d.Counters.Total.Errors.Sum());
     }
 
+    [Fact]
+    public void IPFIX_data_that_waited_for_its_template_decodes_as_if_it_had_come_in_order()
+    {
+        // softflowd's export carries templates, options data (systemInitTimeMilliseconds) and
+        // flow data in one message. Sent as data first and templates later, the waiting flow
+        // records must still get their times from the options data that waited beside them.
+        var frame = PcapReader.ReadUdp(Path.Combine(Dir, "softflowd-ipfix.pcap"))[0];
+        byte[] packet = frame.UdpPayload.ToArray();
+        var (templatesOnly, dataOnly) = SplitIpfix(packet);
+
+        var inOrder = new CollectingSink();
+        new FlowDecoder(new FlowDecoderOptions()).Decode(packet, frame.Source, frame.TimeNs, ref inOrder);
+
+        var d = new FlowDecoder(new FlowDecoderOptions());
+        var late = new CollectingSink();
+        Assert.Equal(0, d.Decode(dataOnly, frame.Source, frame.TimeNs, ref late).Records);
+        d.Decode(templatesOnly, frame.Source, frame.TimeNs + 1_000_000_000, ref late);
+
+        Assert.Equal(late.Records.Count, d.Counters.Total.RecordsDecodedLate);
+        // Waiting sets are replayed template by template, so compare the records as a set.
+        static string Key(FlowRecord r) => $"{r.SourceAddress}:{r.SourcePort}>{r.DestinationAddress}:{r.DestinationPort}/{r.Protocol} {r.Bytes}B {r.Packets}p {r.StartNs}-{r.EndNs}";
+        Assert.Equal(inOrder.Records.Select(Key).Order(), late.Records.Select(Key).Order());
+    }
+
+    /// <summary>Splits an IPFIX message into one with its template sets and one with its data sets.</summary>
+    private static (byte[] Templates, byte[] Data) SplitIpfix(byte[] packet)
+    {
+        var templates = new List<byte>(packet[..16]);
+        var data = new List<byte>(packet[..16]);
+        for (int pos = 16; pos + 4 <= packet.Length;)
+        {
+            int setId = packet[pos] << 8 | packet[pos + 1];
+            int length = packet[pos + 2] << 8 | packet[pos + 3];
+            (setId is 2 or 3 ? templates : data).AddRange(packet[pos..(pos + length)]);
+            pos += length;
+        }
+        byte[] t = templates.ToArray(), d = data.ToArray();
+        t[2] = (byte)(t.Length >> 8); t[3] = (byte)t.Length;
+        d[2] = (byte)(d.Length >> 8); d[3] = (byte)d.Length;
+        return (t, d);
+    }
+
     private static void Compare(JsonElement t, FlowRecord r, string where, long trafficFirst, long trafficLast)
     {
         string? S(string key) => t.TryGetProperty(key, out var v) ? v.GetString() : null;

@@ -156,7 +156,7 @@ internal static class IpfixDecoder
                 NetFlowV9Decoder.Note(d, ec, ref status, DecodeStatus.BadTemplate);
                 continue;
             }
-            if (d.Learn(new TemplateKey(h.Exporter, h.DomainId, tid, 10), options, scopeCount, fields, h.ReceivedNs, ec, ref sink, ref records)) learned++;
+            if (d.Learn(new TemplateKey(h.Exporter, h.DomainId, tid, 10), options, scopeCount, fields, h.ReceivedNs, ec)) learned++;
         }
         return learned;
     }

@@ -108,7 +108,7 @@ internal static class NetFlowV9Decoder
                 Note(d, ec, ref status, DecodeStatus.BadTemplate);
                 continue;
             }
-            if (d.Learn(new TemplateKey(h.Exporter, h.DomainId, tid, 9), false, 0, fields, h.ReceivedNs, ec, ref sink, ref records)) learned++;
+            if (d.Learn(new TemplateKey(h.Exporter, h.DomainId, tid, 9), false, 0, fields, h.ReceivedNs, ec)) learned++;
         }
         return learned;
     }
@@ -145,7 +145,7 @@ internal static class NetFlowV9Decoder
                 Note(d, ec, ref status, DecodeStatus.BadTemplate);
                 continue;
             }
-            if (d.Learn(new TemplateKey(h.Exporter, h.DomainId, tid, 9), true, scopeCount, fields, h.ReceivedNs, ec, ref sink, ref records)) learned++;
+            if (d.Learn(new TemplateKey(h.Exporter, h.DomainId, tid, 9), true, scopeCount, fields, h.ReceivedNs, ec)) learned++;
         }
         return learned;
     }

@@ -53,6 +53,9 @@ internal sealed class PendingSetBuffer
         return true;
     }
 
+    /// <summary>True when some set waits for <paramref name="key"/>.</summary>
+    public bool IsWaiting(in TemplateKey key) => _waiting.ContainsKey(key);
+
     /// <summary>Removes and returns the sets waiting for <paramref name="key"/>, oldest first.</summary>
     public List<PendingSet>? TakeFor(in TemplateKey key)
     {

@@ -167,7 +167,8 @@ public class EnrichSettingsTests
         var r = Yaml("enrich:\n  networks:\n    internal: [10.0.0.0/8]\n    dmz: [192.0.2.0/24, 198.51.100.0/24]\n  sites:\n    hq: [10.1.0.0/16]\n");
         Assert.True(r.IsValid, string.Join("\n", r.Errors));
         string printed = SettingsPrinter.ToYaml(r.Settings!);
-        Assert.Contains("  networks:\n    internal:\n      - \"10.0.0.0/8\"\n    dmz:\n", printed);
+        // Configuration keys come back sorted by name, so networks print (and zones list) in name order.
+        Assert.Contains("  networks:\n    dmz:\n      - \"192.0.2.0/24\"\n      - \"198.51.100.0/24\"\n    internal:\n      - \"10.0.0.0/8\"\n", printed);
         var again = Yaml(printed);
         Assert.True(again.IsValid, string.Join("\n", again.Errors));
         Assert.Equal(printed, SettingsPrinter.ToYaml(again.Settings!));
