@@ -59,7 +59,12 @@ public sealed class Alert
         get
         {
             var fields = string.Join(" ", Fields.Select(f => $"{f.Key}={f.Value}"));
-            var figures = Value is { } v ? $" value={v:0.##} ({Condition} in {Format(Timespan)})" : "";
+            var figures = (Value, Condition) switch
+            {
+                ({ } v, { } c) => $" value={v:0.##} ({c} in {Format(Timespan)})",
+                ({ } v, null) => $" score={v:0.##} (threshold {Threshold})",
+                _ => "",
+            };
             return $"[{Rule.Level}] {Rule.Title}: {fields}{figures} rule={Rule.Id}";
         }
     }

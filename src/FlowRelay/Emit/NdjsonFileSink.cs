@@ -11,7 +11,9 @@ namespace FlowRelay.Emit;
 
 /// <summary>
 /// Writes one ECS document per line to rotating files
-/// <c>flows-&lt;yyyyMMdd'T'HHmmss&gt;-&lt;n&gt;.ndjson</c> (UTC start time, sequence number).
+/// <c>&lt;prefix&gt;&lt;yyyyMMdd'T'HHmmss&gt;-&lt;n&gt;.ndjson</c> (UTC start time, sequence number):
+/// <c>flows-</c> for flow events; other instances write other documents (<c>alerts-</c>) through
+/// <see cref="WriteDocument{TState}"/> with the same rotation, retention and crash recovery.
 /// The file being written carries an extra <c>.partial</c> suffix and is renamed when it is
 /// complete, so a reader picking up <c>*.ndjson</c> never sees a file that is still growing.
 /// Only whole lines are ever written to disk.
@@ -21,11 +23,14 @@ public sealed class NdjsonFileSink : IFlowEventSink, IDisposable
     /// <summary>Suffix of the file currently being written.</summary>
     public const string PartialSuffix = ".partial";
 
-    private const string Prefix = "flows-";
+    /// <summary>File name prefix of flow event files.</summary>
+    public const string FlowsPrefix = "flows-";
+
     private const string Extension = ".ndjson";
     // Lines are gathered here and written in large chunks; a line is never split across writes.
     private const int WriteChunk = 256 * 1024;
 
+    private readonly string _prefix;
     private readonly NdjsonOutputSettings _settings;
     private readonly ILogger<NdjsonFileSink> _logger;
     private readonly TimeProvider _time;
@@ -38,8 +43,9 @@ public sealed class NdjsonFileSink : IFlowEventSink, IDisposable
     private DateTimeOffset _lastFlush;
     private int _sequence;
 
-    public NdjsonFileSink(NdjsonOutputSettings settings, ILogger<NdjsonFileSink> logger, TimeProvider? time = null)
+    public NdjsonFileSink(NdjsonOutputSettings settings, ILogger<NdjsonFileSink> logger, TimeProvider? time = null, string prefix = FlowsPrefix)
     {
+        _prefix = prefix;
         _settings = settings;
         _logger = logger;
         _time = time ?? TimeProvider.System;
@@ -59,26 +65,39 @@ public sealed class NdjsonFileSink : IFlowEventSink, IDisposable
 
     public void Write(ReadOnlySpan<FlowEvent> events)
     {
-        long maxSize = _settings.MaxFileSize.Bytes;
         for (int i = 0; i < events.Length; i++)
         {
             int before = _buffer.WrittenCount;
             FlowDocumentWriter.Write(_json, in events[i]);
-            _json.Flush();
-            _json.Reset();
-            _buffer.GetSpan(1)[0] = (byte)'\n';
-            _buffer.Advance(1);
-            int lineLength = _buffer.WrittenCount - before;
-
-            // Rotate before this line if it would push the current file past the limit.
-            if (_fileBytes + before + lineLength > maxSize && _fileBytes + before > 0)
-            {
-                WritePending(before);
-                Rotate();
-            }
-            Counters.Events++;
-            if (_buffer.WrittenCount >= WriteChunk) WritePending(_buffer.WrittenCount);
+            EndLine(before);
         }
+    }
+
+    /// <summary>Writes one document (a complete JSON object written by <paramref name="write"/>) as one line.</summary>
+    public void WriteDocument<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        int before = _buffer.WrittenCount;
+        write(_json, state);
+        EndLine(before);
+    }
+
+    /// <summary>Ends the line started at <paramref name="before"/>; rotates or writes out as needed.</summary>
+    private void EndLine(int before)
+    {
+        _json.Flush();
+        _json.Reset();
+        _buffer.GetSpan(1)[0] = (byte)'\n';
+        _buffer.Advance(1);
+        int lineLength = _buffer.WrittenCount - before;
+
+        // Rotate before this line if it would push the current file past the limit.
+        if (_fileBytes + before + lineLength > _settings.MaxFileSize.Bytes && _fileBytes + before > 0)
+        {
+            WritePending(before);
+            Rotate();
+        }
+        Counters.Events++;
+        if (_buffer.WrittenCount >= WriteChunk) WritePending(_buffer.WrittenCount);
     }
 
     public void Tick(DateTimeOffset now)
@@ -161,7 +180,7 @@ public sealed class NdjsonFileSink : IFlowEventSink, IDisposable
         do
         {
             _sequence++;
-            final = Path.Combine(_settings.Path, $"{Prefix}{stamp}-{_sequence.ToString(CultureInfo.InvariantCulture)}{Extension}");
+            final = Path.Combine(_settings.Path, $"{_prefix}{stamp}-{_sequence.ToString(CultureInfo.InvariantCulture)}{Extension}");
         } while (File.Exists(final) || File.Exists(final + PartialSuffix));
         Directory.CreateDirectory(_settings.Path);
         _partialPath = final + PartialSuffix;
@@ -207,7 +226,7 @@ public sealed class NdjsonFileSink : IFlowEventSink, IDisposable
         string[] files;
         try
         {
-            files = Directory.GetFiles(_settings.Path, Prefix + "*" + Extension);
+            files = Directory.GetFiles(_settings.Path, _prefix + "*" + Extension);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -230,13 +249,13 @@ public sealed class NdjsonFileSink : IFlowEventSink, IDisposable
         }
     }
 
-    private static (string Stamp, long Seq) SortKey(string path)
+    private (string Stamp, long Seq) SortKey(string path)
     {
         var name = Path.GetFileNameWithoutExtension(path); // flows-20260101T000000-12
         int dash = name.LastIndexOf('-');
-        if (dash <= Prefix.Length) return (name, 0);
+        if (dash <= _prefix.Length) return (name, 0);
         long.TryParse(name.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long seq);
-        return (name[Prefix.Length..dash], seq);
+        return (name[_prefix.Length..dash], seq);
     }
 
     /// <summary>
@@ -245,7 +264,7 @@ public sealed class NdjsonFileSink : IFlowEventSink, IDisposable
     /// </summary>
     private void RecoverPartialFiles()
     {
-        foreach (var partial in Directory.GetFiles(_settings.Path, Prefix + "*" + Extension + PartialSuffix))
+        foreach (var partial in Directory.GetFiles(_settings.Path, _prefix + "*" + Extension + PartialSuffix))
         {
             try
             {
