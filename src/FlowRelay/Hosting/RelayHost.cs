@@ -48,7 +48,7 @@ public static class RelayHost
         services.AddSingleton<PipelineCounters>();
         services.AddSingleton(sp => new TemplateStore(settings.DataDir, sp.GetRequiredService<ILogger<TemplateStore>>()));
 
-        services.AddSingleton<IFlowEnricher>(_ => new CommunityIdEnricher());
+        AddEnrichers(services, settings.Enrich);
         if (settings.Rules.Enabled)
         {
             // Alerts go to every IAlertSink: the log line always; more sinks register the same way.
@@ -102,5 +102,36 @@ public static class RelayHost
 
         configureServices?.Invoke(services);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The enrichers in the order the pipeline runs them: each may read what the earlier ones set
+    /// (direction feeds the DNS join's unresolved flag; the client/server decision picks the port
+    /// for network.protocol). GeoIP runs last and only when a database is configured.
+    /// </summary>
+    private static void AddEnrichers(IServiceCollection services, EnrichSettings enrich)
+    {
+        services.AddSingleton<IFlowEnricher>(_ => new CommunityIdEnricher());
+        services.AddSingleton(_ => new NetworkEnricher(enrich.Networks, enrich.Sites));
+        services.AddSingleton<IFlowEnricher>(sp => sp.GetRequiredService<NetworkEnricher>());
+        services.AddSingleton(_ => new ClientServerEnricher(enrich.ClientServer.PairWindow.Value, enrich.ClientServer.MaxPairs, enrich.ClientServer.ServicePorts));
+        services.AddSingleton<IFlowEnricher>(sp => sp.GetRequiredService<ClientServerEnricher>());
+        if (!string.IsNullOrWhiteSpace(enrich.Assets.File))
+        {
+            services.AddSingleton(_ => enrich.Assets.Load()!);
+            services.AddSingleton<IFlowEnricher>(sp => new AssetEnricher(sp.GetRequiredService<AssetInventory>()));
+        }
+        if (enrich.DnsJoin.Enabled)
+        {
+            // The DNS events (issue 3) feed this same cache with DnsAnswerCache.Add on the pipeline loop.
+            services.AddSingleton(_ => new DnsAnswerCache(enrich.DnsJoin.MaxAnswers, enrich.DnsJoin.MinTtl.Value, enrich.DnsJoin.MaxTtl.Value));
+            services.AddSingleton<IFlowEnricher>(sp => new DnsJoinEnricher(sp.GetRequiredService<DnsAnswerCache>()));
+        }
+        services.AddSingleton<IFlowEnricher>(_ => new ServiceNameEnricher());
+        if (enrich.GeoIp.Enabled)
+        {
+            services.AddSingleton(_ => new GeoIpLookup(enrich.GeoIp.CityDatabase, enrich.GeoIp.AsnDatabase, enrich.GeoIp.CacheSize));
+            services.AddSingleton<IFlowEnricher>(sp => new GeoIpEnricher(sp.GetRequiredService<GeoIpLookup>()));
+        }
     }
 }
