@@ -25,6 +25,8 @@ missing=()
 for bin in "${!PROVIDER[@]}"; do
   command -v "$bin" >/dev/null 2>&1 || missing+=("${PROVIDER[$bin]}")
 done
+# Data packages: the Public Suffix List the DNS events are split with, and its test vectors.
+[[ -e /usr/share/publicsuffix/public_suffix_list.dat && -e /usr/share/doc/publicsuffix/examples/test_psl.txt ]] || missing+=(publicsuffix)
 
 if ((${#missing[@]} > 0)); then
   mapfile -t pkgs < <(printf '%s\n' "${missing[@]}" | sort -u)
