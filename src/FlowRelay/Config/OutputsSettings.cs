@@ -8,4 +8,8 @@ public sealed class OutputsSettings
     /// <summary>Rotating ECS NDJSON files.</summary>
     [ConfigurationKeyName("ndjson")]
     public NdjsonOutputSettings Ndjson { get; set; } = new();
+
+    /// <summary>Elasticsearch data streams, through the disk spool.</summary>
+    [ConfigurationKeyName("elasticsearch")]
+    public ElasticsearchOutputSettings Elasticsearch { get; set; } = new();
 }

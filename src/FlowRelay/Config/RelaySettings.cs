@@ -37,6 +37,10 @@ public sealed class RelaySettings
     [ConfigurationKeyName("outputs")]
     public OutputsSettings Outputs { get; set; } = new();
 
+    /// <summary>The disk spool in front of the Elasticsearch output.</summary>
+    [ConfigurationKeyName("spool")]
+    public SpoolSettings Spool { get; set; } = new();
+
     [ConfigurationKeyName("rules")]
     public RulesSettings Rules { get; set; } = new();
 
@@ -47,6 +51,8 @@ public sealed class RelaySettings
     {
         if (Inputs.Flow.Listen.Count == 0) Inputs.Flow.Listen.AddRange(FlowInputSettings.DefaultListen);
         if (string.IsNullOrWhiteSpace(Outputs.Ndjson.Path)) Outputs.Ndjson.Path = System.IO.Path.Combine(DataDir, "events");
+        if (string.IsNullOrWhiteSpace(Spool.Path)) Spool.Path = System.IO.Path.Combine(DataDir, "spool");
+        if (string.IsNullOrWhiteSpace(Outputs.Elasticsearch.DeadLetterPath)) Outputs.Elasticsearch.DeadLetterPath = System.IO.Path.Combine(DataDir, "dead-letter");
         Enrich.ApplyDerivedDefaults();
     }
 
@@ -69,6 +75,8 @@ public sealed class RelaySettings
         }
         Enrich.Validate("enrich", errors);
         Outputs.Ndjson.Validate("outputs.ndjson", errors);
+        Outputs.Elasticsearch.Validate("outputs.elasticsearch", errors);
+        Spool.Validate("spool", errors);
         Rules.Validate("rules", errors);
         return errors;
     }

@@ -1,0 +1,20 @@
+namespace FlowRelay.Emit.Elasticsearch;
+
+/// <summary>Counters of the Elasticsearch output (updated with Interlocked: requests run concurrently).</summary>
+public sealed class ElasticsearchCounters
+{
+    /// <summary>Events indexed (201/200).</summary>
+    public long Delivered;
+    /// <summary>Events Elasticsearch already had (409 on create: a resend after a retry or restart).</summary>
+    public long AlreadyPresent;
+    /// <summary>Events refused for good (mapping errors and other 4xx) and written to the dead-letter file.</summary>
+    public long DeadLettered;
+    /// <summary>Item retries after 429/5xx or a failed request.</summary>
+    public long ItemsRetried;
+    public long Requests;
+    /// <summary>Requests that failed as a whole (unreachable, timeout, 429, 5xx).</summary>
+    public long RequestsFailed;
+    public long BytesSent;
+    /// <summary>Events not spooled (spool disposed or entry too large).</summary>
+    public long SpoolRefused;
+}
