@@ -84,20 +84,21 @@ public sealed class RuleSet
         {
             var (rule, at) = correlations[i];
             var plan = new CorrelationPlan(rule);
-            foreach (var r in rule.Rules)
+            for (int position = 0; position < rule.Rules.Count; position++)
             {
+                var r = rule.Rules[position];
                 var t = byRef[r];
                 if (t.IsCorrelation)
                 {
                     var source = plans[planOf[t.Index]].Rule;
-                    if (rule.Type != CorrelationType.EventCount)
-                        throw new LinkException(rule.Info.File, at, $"'{rule.Info.Title}': only event_count can count another correlation's alerts ('{r}')");
+                    if (rule.Type is not (CorrelationType.EventCount or CorrelationType.Temporal or CorrelationType.TemporalOrdered))
+                        throw new LinkException(rule.Info.File, at, $"'{rule.Info.Title}': only event_count and temporal correlations can use another correlation's alerts ('{r}')");
                     var map = rule.GroupBy.Select(g =>
                     {
                         int k = source.GroupBy.ToList().IndexOf(g);
                         return k >= 0 ? k : throw new LinkException(rule.Info.File, at, $"'{rule.Info.Title}': group-by '{g}' is not a group-by field of '{r}' ({string.Join(", ", source.GroupBy)})");
                     }).ToArray();
-                    plan.AlertInputs.Add(new AlertInput(planOf[t.Index], map));
+                    plan.AlertInputs.Add(new AlertInput(planOf[t.Index], map, position));
                 }
                 else
                 {
@@ -121,7 +122,7 @@ public sealed class RuleSet
                         if (rule.Type is CorrelationType.ValueSum or CorrelationType.ValueAvg && value.Kind != FieldKind.Number)
                             throw new LinkException(rule.Info.File, at, $"'{rule.Info.Title}': {rule.Type} needs a numeric field; '{value.Name}' is {value.Kind.ToString().ToLowerInvariant()}");
                     }
-                    plan.EventInputs.Add(new EventInput(t.Index, keys, value));
+                    plan.EventInputs.Add(new EventInput(t.Index, keys, value, position));
                 }
             }
             planOf[i] = plans.Count;
@@ -132,10 +133,10 @@ public sealed class RuleSet
 }
 
 /// <summary>How a correlation reads one detection rule's events: group-key fields and value field.</summary>
-internal sealed record EventInput(int Detection, FieldAccessor<FlowEvent>[] Keys, FieldAccessor<FlowEvent>? Value);
+internal sealed record EventInput(int Detection, FieldAccessor<FlowEvent>[] Keys, FieldAccessor<FlowEvent>? Value, int Position);
 
 /// <summary>How a correlation reads another correlation's alerts: which of its key parts make this key.</summary>
-internal sealed record AlertInput(int SourcePlan, int[] KeyMap);
+internal sealed record AlertInput(int SourcePlan, int[] KeyMap, int Position);
 
 /// <summary>A correlation and its inputs.</summary>
 internal sealed class CorrelationPlan(CorrelationRule rule)

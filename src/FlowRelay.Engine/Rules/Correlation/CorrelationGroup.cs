@@ -9,6 +9,12 @@ internal sealed class CorrelationGroup(string[] keyText, SlidingWindow window)
     /// <summary>value_count: value → newest bucket it was seen in.</summary>
     public Dictionary<KeyPart, long>? Distinct { get; set; }
 
+    /// <summary>temporal: newest time each referenced rule was seen; temporal_ordered: when each step of the chain completed.</summary>
+    public long[]? Seen { get; set; }
+
+    /// <summary>temporal_ordered: start time of the chain that reached each step.</summary>
+    public long[]? ChainStart { get; set; }
+
     public long LastSeenNs { get; set; }
     public long LastAlertNs { get; set; } = long.MinValue;
 }

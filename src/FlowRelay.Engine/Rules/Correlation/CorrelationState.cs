@@ -72,7 +72,7 @@ internal sealed class CorrelationState
             if (Plan.Rule.Type == CorrelationType.ValueCount) distinct = KeyPart.Read(vf, in e);
             else if (!vf.Number!(in e, out value)) return null; // no value, nothing to add
         }
-        return Update(group, key, timeNs, value, distinct, in e, true);
+        return Update(group, key, timeNs, value, distinct, in e, true, input.Position);
     }
 
     /// <summary>Counts an alert of a correlation this one chains on.</summary>
@@ -95,10 +95,10 @@ internal sealed class CorrelationState
             group = Create(key, text);
         }
         FlowEvent none = default;
-        return Update(group, key, source.TimeNs, 0, default, in none, false);
+        return Update(group, key, source.TimeNs, 0, default, in none, false, input.Position);
     }
 
-    private Alert? Update(CorrelationGroup group, GroupKey key, long timeNs, long value, KeyPart distinct, in FlowEvent e, bool fromEvent)
+    private Alert? Update(CorrelationGroup group, GroupKey key, long timeNs, long value, KeyPart distinct, in FlowEvent e, bool fromEvent, int position)
     {
         if (timeNs < _maxTimeNs - _latenessNs)
         {
@@ -107,6 +107,7 @@ internal sealed class CorrelationState
         }
         if (timeNs > _maxTimeNs) _maxTimeNs = timeNs;
         group.LastSeenNs = Math.Max(group.LastSeenNs, timeNs);
+        if (Plan.Rule.Type is CorrelationType.Temporal or CorrelationType.TemporalOrdered) return Temporal(group, key, position, timeNs, in e, fromEvent);
         long bucket = timeNs / _bucketNs;
         var w = group.Window;
         bool late = w.Newest != long.MinValue && bucket < w.Newest;
@@ -142,6 +143,65 @@ internal sealed class CorrelationState
         long windowStart = w.WindowFirstBucket * _bucketNs;
         w.Clear();
         group.Distinct?.Clear();
+        return Fire(group, key, timeNs, metric, count, windowStart, in e, fromEvent);
+    }
+
+    /// <summary>
+    /// temporal: the referenced rules seen within the timespan of the newest, in any order.
+    /// temporal_ordered: the longest prefix r0 → r1 → … of the listed rules that occurred in that
+    /// order within the timespan; for each step the chain's start is kept, so a later r0 does not
+    /// break a chain already under way.
+    /// </summary>
+    private Alert? Temporal(CorrelationGroup group, GroupKey key, int position, long timeNs, in FlowEvent e, bool fromEvent)
+    {
+        int n = Plan.Rule.Rules.Count;
+        long spanNs = Plan.Rule.Timespan.Ticks * 100;
+        var seen = group.Seen ??= Enumerable.Repeat(long.MinValue, n).ToArray();
+        long windowStart = timeNs;
+        int metric = 0;
+        if (Plan.Rule.Type == CorrelationType.Temporal)
+        {
+            seen[position] = Math.Max(seen[position], timeNs);
+            long newest = seen.Max();
+            foreach (long t in seen)
+            {
+                if (t != long.MinValue && t >= newest - spanNs)
+                {
+                    metric++;
+                    windowStart = Math.Min(windowStart, t);
+                }
+            }
+        }
+        else
+        {
+            var start = group.ChainStart ??= Enumerable.Repeat(long.MinValue, n).ToArray();
+            if (position == 0)
+            {
+                start[0] = seen[0] = timeNs;
+            }
+            else if (start[position - 1] != long.MinValue && seen[position - 1] <= timeNs && timeNs - start[position - 1] <= spanNs)
+            {
+                start[position] = start[position - 1];
+                seen[position] = timeNs;
+            }
+            for (int i = n - 1; i >= 0; i--)
+            {
+                if (start[i] != long.MinValue && timeNs - start[i] <= spanNs)
+                {
+                    metric = i + 1;
+                    windowStart = start[i];
+                    break;
+                }
+            }
+        }
+        if (!Plan.Rule.Condition.Test(metric)) return null;
+        Array.Fill(seen, long.MinValue);
+        if (group.ChainStart is { } cs) Array.Fill(cs, long.MinValue);
+        return Fire(group, key, timeNs, metric, metric, windowStart, in e, fromEvent);
+    }
+
+    private Alert? Fire(CorrelationGroup group, GroupKey key, long timeNs, double metric, long count, long windowStart, in FlowEvent e, bool fromEvent)
+    {
         var rule = Plan.Rule.Info;
         if (rule.Suppress > TimeSpan.Zero && group.LastAlertNs != long.MinValue && timeNs - group.LastAlertNs < rule.Suppress.Ticks * 100)
         {
@@ -162,6 +222,8 @@ internal sealed class CorrelationState
                 CorrelationType.EventCount => "event_count",
                 CorrelationType.ValueSum => "value_sum",
                 CorrelationType.ValueAvg => "value_avg",
+                CorrelationType.Temporal => "temporal",
+                CorrelationType.TemporalOrdered => "temporal_ordered",
                 _ => "value_count",
             },
             Value = metric,

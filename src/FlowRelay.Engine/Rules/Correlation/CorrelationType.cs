@@ -14,4 +14,10 @@ public enum CorrelationType
 
     /// <summary>Mean of a numeric field per group in the window.</summary>
     ValueAvg,
+
+    /// <summary>All (or the condition's number of) the referenced rules matched within the window, in any order.</summary>
+    Temporal,
+
+    /// <summary>All the referenced rules matched within the window, in the order listed.</summary>
+    TemporalOrdered,
 }

@@ -204,24 +204,39 @@ public static class RuleLoader
             "value_count" => CorrelationType.ValueCount,
             "value_sum" => CorrelationType.ValueSum,
             "value_avg" => CorrelationType.ValueAvg,
-            "temporal" or "temporal_ordered" or "value_percentile" =>
-                throw new RuleException(typeNode.Start, $"correlation type '{typeText}' is not evaluated by this FlowRelay version (supported: event_count, value_count, value_sum, value_avg)"),
+            "temporal" => CorrelationType.Temporal,
+            "temporal_ordered" => CorrelationType.TemporalOrdered,
+            "value_percentile" =>
+                throw new RuleException(typeNode.Start, "correlation type 'value_percentile' is not evaluated by FlowRelay (a streaming percentile per group needs a sketch; use value_avg or value_sum)"),
             _ => throw new RuleException(typeNode.Start, $"unknown correlation type '{typeText}'"),
         };
         var rules = YamlNodes.TextList(YamlNodes.Get(c, "rules") ?? throw new RuleException(c.Start, "missing correlation 'rules'"), "correlation.rules");
         var groupBy = YamlNodes.Get(c, "group-by") is { } g ? YamlNodes.TextList(g, "group-by") : throw new RuleException(c.Start, $"{typeText} needs 'group-by'");
         if (groupBy.Count > GroupKey.MaxParts) throw new RuleException(YamlNodes.Get(c, "group-by")!.Start, $"at most {GroupKey.MaxParts} group-by fields");
         var timespan = YamlNodes.Timespan(YamlNodes.Get(c, "timespan") ?? throw new RuleException(c.Start, "missing correlation 'timespan'"), "timespan");
-        var condNode = YamlNodes.Get(c, "condition") ?? throw new RuleException(c.Start, $"{typeText} needs a 'condition'");
-        var cond = YamlNodes.Map(condNode, "condition");
-        YamlNodes.CheckKeys(cond, ["gt", "gte", "lt", "lte", "eq", "neq", "field"], "condition");
-        long? Num(string k) => YamlNodes.Get(cond, k) is { } n ? YamlNodes.Integer(n, $"condition.{k}") : null;
-        var condition = new CorrelationCondition { Gt = Num("gt"), Gte = Num("gte"), Lt = Num("lt"), Lte = Num("lte"), Eq = Num("eq"), Neq = Num("neq") };
-        if (condition.ToString().Length == 0) throw new RuleException(cond.Start, "condition needs one of gt, gte, lt, lte, eq, neq");
-        var fieldNode = YamlNodes.Get(cond, "field");
-        string? valueField = fieldNode is null ? null : YamlNodes.Text(fieldNode, "condition.field");
-        if (type != CorrelationType.EventCount && valueField is null) throw new RuleException(cond.Start, $"{typeText} needs condition.field");
-        if (type == CorrelationType.EventCount && valueField is not null) throw new RuleException(fieldNode!.Start, "event_count takes no condition.field");
+        bool temporal = type is CorrelationType.Temporal or CorrelationType.TemporalOrdered;
+        var condNode = YamlNodes.Get(c, "condition");
+        CorrelationCondition condition;
+        string? valueField = null;
+        if (condNode is null)
+        {
+            // temporal: without a condition every referenced rule must match (correlation spec, "Temporal Proximity").
+            if (!temporal) throw new RuleException(c.Start, $"{typeText} needs a 'condition'");
+            condition = new CorrelationCondition { Gte = rules.Count };
+        }
+        else
+        {
+            var cond = YamlNodes.Map(condNode, "condition");
+            YamlNodes.CheckKeys(cond, ["gt", "gte", "lt", "lte", "eq", "neq", "field"], "condition");
+            long? Num(string k) => YamlNodes.Get(cond, k) is { } n ? YamlNodes.Integer(n, $"condition.{k}") : null;
+            condition = new CorrelationCondition { Gt = Num("gt"), Gte = Num("gte"), Lt = Num("lt"), Lte = Num("lte"), Eq = Num("eq"), Neq = Num("neq") };
+            if (condition.ToString().Length == 0) throw new RuleException(cond.Start, "condition needs one of gt, gte, lt, lte, eq, neq");
+            var fieldNode = YamlNodes.Get(cond, "field");
+            valueField = fieldNode is null ? null : YamlNodes.Text(fieldNode, "condition.field");
+            if (temporal && valueField is not null) throw new RuleException(fieldNode!.Start, $"{typeText} takes no condition.field");
+            if (type == CorrelationType.EventCount && valueField is not null) throw new RuleException(fieldNode!.Start, "event_count takes no condition.field");
+            if (!temporal && type != CorrelationType.EventCount && valueField is null) throw new RuleException(cond.Start, $"{typeText} needs condition.field");
+        }
         var aliases = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         if (YamlNodes.Get(c, "aliases") is { } al)
         {
