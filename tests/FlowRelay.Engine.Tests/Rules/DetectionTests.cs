@@ -1,0 +1,127 @@
+using FlowRelay.Engine.Events;
+using FlowRelay.Engine.Rules.Loading;
+using static FlowRelay.Engine.Tests.Rules.RuleTestKit;
+
+namespace FlowRelay.Engine.Tests.Rules;
+
+/// <summary>Field values and modifiers of detection rules, one selection at a time.</summary>
+public class DetectionTests
+{
+    private static bool Matches(string selection, FlowEvent e, ListStore? lists = null)
+    {
+        var yaml = "title: t\nlogsource:\n  category: network\n  service: connection\ndetection:\n  sel:\n" +
+                   string.Join("\n", selection.Split('\n').Select(l => "    " + l)) + "\n  condition: sel\n";
+        var (engine, sink) = RuleTestKit.Engine(Load(lists ?? new ListStore(), ("r.yml", yaml)));
+        Run(engine, e);
+        return sink.Alerts.Count == 1;
+    }
+
+    private static FlowEvent F(string src = "10.1.2.3", string dst = "203.0.113.9", ulong bytes = 1500, ushort dport = 443) => Flow(src, dst, bytes, Sec(0), dport);
+
+    [Theory]
+    [InlineData("destination.port: 443", true)]
+    [InlineData("destination.port: [22, 443]", true)]
+    [InlineData("destination.port: 22", false)]
+    [InlineData("destination.port|neq: 22", true)]
+    [InlineData("destination.port|neq: [22, 443]", false)]
+    [InlineData("source.bytes|gt: 1499", true)]
+    [InlineData("source.bytes|gt: 1500", false)]
+    [InlineData("source.bytes|gte: 1500", true)]
+    [InlineData("source.bytes|lt: 1500", false)]
+    [InlineData("source.bytes|lte: 1500", true)]
+    [InlineData("source.ip: 10.1.2.3", true)]
+    [InlineData("source.ip|cidr: 10.0.0.0/8", true)]
+    [InlineData("source.ip|cidr: [192.168.0.0/16, 10.1.2.0/24]", true)]
+    [InlineData("source.ip|cidr: 10.1.3.0/24", false)]
+    [InlineData("source.ip|cidr: fc00::/7", false)]
+    [InlineData("source.ip|startswith: '10.1.'", true)]
+    [InlineData("destination.ip|endswith: '.9'", true)]
+    [InlineData("destination.ip|contains: '113'", true)]
+    [InlineData("destination.ip: '203.0.*.9'", true)]
+    [InlineData("destination.ip: '203.0.11?.9'", true)]
+    [InlineData("destination.ip: '203.0.1?.9'", false)]
+    [InlineData("network.transport: TCP", true)]
+    [InlineData("network.transport|cased: TCP", false)]
+    [InlineData("network.transport|cased: tcp", true)]
+    [InlineData("network.transport|re: '^t.p$'", true)]
+    [InlineData("network.transport|re: '^T'", false)]
+    [InlineData("network.transport|re|i: '^T'", true)]
+    [InlineData("network.transport|contains|all: [t, p]", true)]
+    [InlineData("network.transport|contains|all: [t, x]", false)]
+    [InlineData("network.type: ipv4", true)]
+    [InlineData("network.community_id: null", true)]
+    [InlineData("network.community_id|exists: false", true)]
+    [InlineData("source.port|exists: true", true)]
+    [InlineData("destination.bytes|exists: true", false)]
+    [InlineData("source.ip|fieldref: destination.ip", false)]
+    [InlineData("source.ip|fieldref|neq: destination.ip", true)]
+    [InlineData("destination.port|expand: '%ports%'", true)]
+    public void Value_and_modifier(string selection, bool expected) =>
+        Assert.Equal(expected, Matches(selection, F(), new ListStore().With("ports", "80", "443")));
+
+    [Fact]
+    public void Escaped_wildcards_are_literals()
+    {
+        var e = F();
+        Assert.False(Matches(@"network.transport: 'tc\*'", e));
+        Assert.True(Matches(@"network.transport: 'tc*'", e));
+        Assert.True(Matches(@"destination.ip|contains: '113.\?'", F(dst: "203.0.113.?".Replace("?", "9"))) == false);
+    }
+
+    [Theory]
+    [InlineData("sel1 and not sel2", false)]
+    [InlineData("sel1 or sel2", true)]
+    [InlineData("not (sel1 and sel2)", false)]
+    [InlineData("1 of sel*", true)]
+    [InlineData("all of sel*", true)]
+    [InlineData("all of them", false)]
+    [InlineData("1 of them and not other", true)]
+    [InlineData("2 of them", true)]
+    [InlineData("3 of them", false)]
+    [InlineData("sel1 and sel2 or other", true)]
+    [InlineData("sel1 and (sel2 or other)", true)]
+    [InlineData("not sel1 or other", false)]
+    public void Condition_expressions(string condition, bool expected)
+    {
+        var yaml = "title: t\nlogsource:\n  category: network\n  service: connection\ndetection:\n" +
+                   "  sel1:\n    destination.port: 443\n  sel2:\n    network.transport: tcp\n  other:\n    destination.port: 22\n" +
+                   $"  condition: {condition}\n";
+        var (engine, sink) = RuleTestKit.Engine(Load(("r.yml", yaml)));
+        Run(engine, F());
+        Assert.Equal(expected, sink.Alerts.Count == 1);
+    }
+
+    [Fact]
+    public void A_list_of_maps_is_an_or_of_ands()
+    {
+        Assert.True(Matches("- destination.port: 22\n  network.transport: tcp\n- destination.port: 443\n  network.transport: tcp", F()).Equals(true));
+    }
+
+    [Fact]
+    public void Events_that_match_nothing_allocate_nothing()
+    {
+        var r = RuleLoader.LoadDirectory(BundledRules);
+        var (engine, _) = RuleTestKit.Engine(r.RuleSet!);
+        var batch = new FlowEvent[1024];
+        for (int i = 0; i < batch.Length; i++) batch[i] = Flow("203.0.113.9", "10.1.2.3", 5000, Sec(i)); // downloads: no rule trips
+        engine.Evaluate(batch); // warm up (JIT, lazy statics)
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int n = 0; n < 10; n++) engine.Evaluate(batch);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Counted_uploads_below_the_threshold_allocate_nothing_once_the_host_is_known()
+    {
+        var r = RuleLoader.LoadDirectory(BundledRules);
+        var (engine, sink) = RuleTestKit.Engine(r.RuleSet!);
+        var batch = new FlowEvent[256];
+        for (int i = 0; i < batch.Length; i++) batch[i] = Flow("10.1.2.3", "203.0.113.9", 10, Sec(i * 0.001));
+        engine.Evaluate(batch);
+        for (int i = 0; i < batch.Length; i++) batch[i].Flow.EndNs += 1_000_000_000; // same seconds bucket pattern, window grown already
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        engine.Evaluate(batch);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Empty(sink.Alerts);
+    }
+}
