@@ -39,10 +39,44 @@ public static class FlowEventFields
         .Number("flowrelay.tos", static (in FlowEvent e, out long v) => Has(e, FlowFields.Tos, v = e.Flow.Tos))
         .Number("flowrelay.sampling.rate", static (in FlowEvent e, out long v) => (v = e.Flow.SamplingRate) > 0)
         .Number("flowrelay.end_reason", static (in FlowEvent e, out long v) => Has(e, FlowFields.FlowEndReason, v = e.Flow.FlowEndReason))
-        .Number("flowrelay.version", static (in FlowEvent e, out long v) => (v = e.Flow.Version) > 0);
+        .Number("flowrelay.version", static (in FlowEvent e, out long v) => (v = e.Flow.Version) > 0)
+        // Enrichment (zones, direction, client/server, DNS join, assets, GeoIP); absent until its enricher ran.
+        .Text("network.direction", static (in FlowEvent e, Span<byte> d) => Str(e.Direction.ToEcs(), d))
+        .Text("network.protocol", static (in FlowEvent e, Span<byte> d) => Str(e.ApplicationProtocol, d))
+        .Ip("host.ip", static (in FlowEvent e, out IpAddr v) => (v = e.InternalHost).IsSet)
+        .Ip("flowrelay.internal_host.ip", static (in FlowEvent e, out IpAddr v) => (v = e.InternalHost).IsSet)
+        .Number("flowrelay.upload.bytes", static (in FlowEvent e, out long v) => (v = (long)e.UploadBytes) >= 0 && e.InternalSide != InternalSide.None)
+        .Number("flowrelay.upload.packets", static (in FlowEvent e, out long v) => (v = (long)e.UploadPackets) >= 0 && e.InternalSide != InternalSide.None)
+        .Number("flowrelay.download.bytes", static (in FlowEvent e, out long v) => (v = (long)e.DownloadBytes) >= 0 && e.InternalSide != InternalSide.None)
+        .Number("flowrelay.download.packets", static (in FlowEvent e, out long v) => (v = (long)e.DownloadPackets) >= 0 && e.InternalSide != InternalSide.None)
+        .Ip("client.ip", static (in FlowEvent e, out IpAddr v) => (v = e.Client.Ip).IsSet && e.ClientServerReason != ClientServerReason.None)
+        .Number("client.port", static (in FlowEvent e, out long v) => (v = e.Client.Port) >= 0 && e.ClientServerReason != ClientServerReason.None)
+        .Ip("server.ip", static (in FlowEvent e, out IpAddr v) => (v = e.Server.Ip).IsSet && e.ClientServerReason != ClientServerReason.None)
+        .Number("server.port", static (in FlowEvent e, out long v) => (v = e.Server.Port) >= 0 && e.ClientServerReason != ClientServerReason.None)
+        .Text("source.domain", static (in FlowEvent e, Span<byte> d) => Str(e.SourceDomain, d))
+        .Text("destination.domain", static (in FlowEvent e, Span<byte> d) => Str(e.DestinationDomain, d))
+        .Text("source.registered_domain", static (in FlowEvent e, Span<byte> d) => Str(e.SourceRegisteredDomain, d))
+        .Text("destination.registered_domain", static (in FlowEvent e, Span<byte> d) => Str(e.DestinationRegisteredDomain, d))
+        .Text("flowrelay.destination.resolved", static (in FlowEvent e, Span<byte> d) => Str(e.DestinationResolved switch { true => "true", false => "false", null => null }, d))
+        .Text("flowrelay.source.site", static (in FlowEvent e, Span<byte> d) => Str(e.SourceSite, d))
+        .Text("flowrelay.destination.site", static (in FlowEvent e, Span<byte> d) => Str(e.DestinationSite, d))
+        .Text("flowrelay.source.asset.name", static (in FlowEvent e, Span<byte> d) => Str(e.SourceAsset?.Name, d))
+        .Text("flowrelay.destination.asset.name", static (in FlowEvent e, Span<byte> d) => Str(e.DestinationAsset?.Name, d))
+        .Text("flowrelay.source.asset.criticality", static (in FlowEvent e, Span<byte> d) => Str(e.SourceAsset?.Criticality, d))
+        .Text("flowrelay.destination.asset.criticality", static (in FlowEvent e, Span<byte> d) => Str(e.DestinationAsset?.Criticality, d))
+        .Text("source.geo.country_iso_code", static (in FlowEvent e, Span<byte> d) => Str(e.SourceGeo?.CountryIsoCode, d))
+        .Text("destination.geo.country_iso_code", static (in FlowEvent e, Span<byte> d) => Str(e.DestinationGeo?.CountryIsoCode, d))
+        .Text("source.geo.continent_code", static (in FlowEvent e, Span<byte> d) => Str(e.SourceGeo?.ContinentCode, d))
+        .Text("destination.geo.continent_code", static (in FlowEvent e, Span<byte> d) => Str(e.DestinationGeo?.ContinentCode, d))
+        .Text("source.as.organization.name", static (in FlowEvent e, Span<byte> d) => Str(e.SourceGeo?.AsOrganization, d))
+        .Text("destination.as.organization.name", static (in FlowEvent e, Span<byte> d) => Str(e.DestinationGeo?.AsOrganization, d));
 
     // The assignment in the call sets the out value; presence comes from the record's flags.
     private static bool Has(in FlowEvent e, FlowFields required, long _) => (e.Flow.Present & required) == required;
+
+    // A string field as UTF-8 (no allocation); -1 when absent or longer than the buffer.
+    private static int Str(string? value, Span<byte> destination) =>
+        value is null || System.Text.Encoding.UTF8.GetByteCount(value) > destination.Length ? -1 : System.Text.Encoding.UTF8.GetBytes(value, destination);
 
     private static int Copy(bool present, ReadOnlySpan<byte> value, Span<byte> destination)
     {
