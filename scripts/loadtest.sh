@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Finds the highest zero-loss flow-record rate of three receivers, with the same sender
+# (tools/FlowRelay.LoadGen) and the same method for each:
+#   nfcapd    nfdump's collector (nfcapd -w dir -p port), the reference
+#   detect    the relay on the detection path: decode, enrich, bundled Sigma rules, alerts;
+#             flow documents not written (outputs.ndjson.enabled: false)
+#   full      the relay with every flow also written as an ECS NDJSON document
+# For each receiver the rate steps up (bounded number of steps, fixed duration each) until a
+# step loses anything; loss is judged by the kernel's own per-socket drop counter
+# (/proc/net/udp "drops"), by what the receiver counted (nfdump -I flows; the relay's
+# stats.json: decoder records, events emitted, queue drops), against what the sender reports.
+#
+#   scripts/loadtest.sh            full run (~6-10 minutes)
+#   scripts/loadtest.sh --quick    ~1-2 minutes, coarse steps
+# Options: --format ipfix|v9  --exporters N  --duration SECONDS  --rates "r1 r2 ..."
+#          --only "nfcapd detect full"  --keep (keep the work folder)
+#          --rev REV (build that commit; default HEAD)  --worktree (build the checkout as it is)
+# Load goes only to 127.0.0.1 (sources 127.0.1.x, no setup needed on Linux).
+# Prints a table at the end; the raw per-step lines are in the work folder's steps.tsv.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+QUICK=0; FORMAT=ipfix; EXPORTERS=50; DURATION=""; RATES=""; ONLY="nfcapd detect full"; KEEP=0; REV=HEAD
+while (($#)); do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --format) FORMAT="$2"; shift ;;
+    --exporters) EXPORTERS="$2"; shift ;;
+    --duration) DURATION="$2"; shift ;;
+    --rates) RATES="$2"; shift ;;
+    --only) ONLY="$2"; shift ;;
+    --keep) KEEP=1 ;;
+    --rev) REV="$2"; shift ;;
+    --worktree) REV="" ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "loadtest.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+if ((QUICK)); then
+  DURATION="${DURATION:-4}"; RATES="${RATES:-200000 600000 1200000 2400000}"
+else
+  DURATION="${DURATION:-10}"; RATES="${RATES:-100000 200000 400000 700000 1000000 1400000 2000000 2700000 3500000}"
+fi
+RPP=27
+WORK="$(mktemp -d /tmp/flowrelay-loadtest.XXXXXX)"
+STEPS="$WORK/steps.tsv"
+log() { printf '[loadtest %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
+  ((KEEP)) || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+command -v nfcapd >/dev/null && command -v nfdump >/dev/null || { log "nfcapd/nfdump missing (apt-get install nfdump)"; ONLY="${ONLY//nfcapd/}"; }
+command -v python3 >/dev/null || { log "python3 is needed to read stats.json"; exit 1; }
+
+SRC="$ROOT"
+if [[ -n $REV ]]; then
+  # A committed revision, so the figures name the code they measured (and half-edited files in
+  # the checkout cannot break or skew the build).
+  SRC="$WORK/src"; mkdir -p "$SRC"
+  git -C "$ROOT" archive "$REV" | tar -x -C "$SRC"
+  log "measuring $(git -C "$ROOT" rev-parse --short "$REV") ($(git -C "$ROOT" log -1 --format=%s "$REV" | cut -c1-60))"
+else
+  log "measuring the working tree of $ROOT (uncommitted changes included)"
+fi
+log "building the relay and the load generator (Release) into $WORK"
+for proj in src/FlowRelay/FlowRelay.csproj:relay tools/FlowRelay.LoadGen/FlowRelay.LoadGen.csproj:loadgen; do
+  if ! timeout 600 dotnet publish "$SRC/${proj%%:*}" -c Release -o "$WORK/${proj##*:}" -nologo -v q >"$WORK/build.log" 2>&1; then
+    grep -E "error|rror\(s\)" "$WORK/build.log" | head -20 >&2; log "build of ${proj%%:*} failed"; exit 1
+  fi
+done
+
+RMEM_MAX=$(cat /proc/sys/net/core/rmem_max)
+BUF=33554432 # both receivers ask for 32 MiB; the kernel grants at most net.core.rmem_max
+
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$((30000 + RANDOM % 20000))
+    ss -Huln "sport = :$p" | grep -q . || { echo "$p"; return; }
+  done
+  echo "no free port" >&2; return 1
+}
+
+# drops column of the UDP socket bound to 127.0.0.1:port (hex in /proc/net/udp)
+sock_drops() {
+  local hex; hex=$(printf '0100007F:%04X' "$1")
+  awk -v a="$hex" '$2 == a { print $NF; found = 1 } END { if (!found) print "NA" }' /proc/net/udp
+}
+rcvbuf_errors() { awk '/^Udp:/ { n++; if (n == 2) print $6 }' /proc/net/snmp; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+vm_hwm_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+wait_bound() { # port timeout_s
+  for _ in $(seq 1 $(($2 * 10))); do ss -Huln "sport = :$1" | grep -q . && return 0; sleep 0.1; done
+  return 1
+}
+json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {'d': d}))" "$@"; }
+
+start_receiver() { # kind port dir -> sets RPID
+  local kind=$1 port=$2 dir=$3
+  mkdir -p "$dir"
+  if [[ $kind == nfcapd ]]; then
+    nfcapd -w "$dir" -b 127.0.0.1 -p "$port" -B "$BUF" -t 3600 >"$dir/nfcapd.log" 2>&1 &
+  else
+    local nd=false; [[ $kind == full ]] && nd=true
+    cat >"$dir/flowrelay.yaml" <<EOF
+data_dir: $dir/data
+stats_interval: 1s
+log_level: warn
+inputs:
+  flow:
+    listen: ["127.0.0.1:$port"]
+    receive_buffer_size: $BUF
+outputs:
+  ndjson:
+    enabled: $nd
+    max_files: 4
+EOF
+    "$WORK/relay/flowrelay" run -c "$dir/flowrelay.yaml" >"$dir/relay.log" 2>&1 &
+  fi
+  RPID=$!
+  PIDS+=("$RPID")
+  wait_bound "$port" 30 || { log "$kind did not bind port $port"; cat "$dir"/*.log >&2; return 1; }
+}
+
+stop_receiver() { # pid
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
+# Relay: wait until the pipeline has emitted everything it decoded and the queue is empty (bounded).
+relay_drain() { # stats.json
+  local prev="" cur
+  for _ in $(seq 1 60); do
+    sleep 0.5
+    [[ -f $1 ]] || continue
+    cur=$(json_get "$1" "'%d %d %d' % (d['pipeline']['events'], d['ingest']['queue_depth'], d['decoder']['records'] if 'decoder' in d else 0)" 2>/dev/null || echo "")
+    [[ -n $cur && $cur == "$prev" && $(echo "$cur" | cut -d' ' -f2) == 0 ]] && return 0
+    prev=$cur
+  done
+}
+
+# One step: prints "kind rate sent_records achieved_rate received kernel_drops queue_drops lost cpu% hwm_mb load"
+run_step() { # kind rate
+  local kind=$1 rate=$2 port dir sent got qd=0 emitted
+  port=$(free_port); dir="$WORK/$kind-$rate"
+  start_receiver "$kind" "$port" "$dir" || return 1
+  # Warm-up (JIT, templates learned, first files opened) at a low rate; its records count in the totals.
+  "$WORK/loadgen/flowrelay-loadgen" --target "127.0.0.1:$port" --format "$FORMAT" --exporters "$EXPORTERS" \
+    --rate 20000 --duration 2s --records-per-packet "$RPP" >"$WORK/warmup.json"
+  local warm; warm=$(json_get "$WORK/warmup.json" "d['records']")
+  local rcv0 cpu0 cpu1 ld
+  rcv0=$(rcvbuf_errors); cpu0=$(cpu_ticks "$RPID"); ld=$(loadavg)
+  sent=$("$WORK/loadgen/flowrelay-loadgen" --target "127.0.0.1:$port" --format "$FORMAT" --exporters "$EXPORTERS" \
+    --rate "$rate" --duration "${DURATION}s" --records-per-packet "$RPP")
+  cpu1=$(cpu_ticks "$RPID")
+  echo "$sent" >"$WORK/loadgen.json"
+  local sent_records achieved
+  sent_records=$(($(json_get "$WORK/loadgen.json" "d['records']") + warm))
+  achieved=$(json_get "$WORK/loadgen.json" "d['records_per_s']")
+  if [[ $kind == nfcapd ]]; then
+    sleep 2
+  else
+    relay_drain "$dir/data/stats.json"
+  fi
+  local kdrops hwm
+  kdrops=$(sock_drops "$port"); hwm=$(vm_hwm_mb "$RPID")
+  stop_receiver "$RPID"
+  if [[ $kind == nfcapd ]]; then
+    # nfcapd's own count, from the summary line it logs on exit ("Ident: 'none' Flows: N, ...").
+    got=$(grep -o "Flows: [0-9]*" "$dir/nfcapd.log" | tail -n 1 | awk '{ print $2 }')
+    got=${got:-0}; emitted=$got
+  else
+    got=$(json_get "$dir/data/stats.json" "d.get('decoder', {}).get('records', 0)")
+    emitted=$(json_get "$dir/data/stats.json" "d['pipeline']['events']")
+    qd=$(json_get "$dir/data/stats.json" "d['ingest']['dropped_queue_full'] + d.get('outputs', {}).get('ndjson', {}).get('events_dropped', 0)")
+  fi
+  [[ $kdrops == NA ]] && kdrops=$(($(rcvbuf_errors) - rcv0))
+  local lost=$((sent_records - emitted)); ((lost < 0)) && lost=0
+  local cpu; cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v s="$DURATION" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) / hz / s * 100 }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$rate" "$sent_records" "$achieved" "$got" "$kdrops" "$qd" "$lost" "$cpu" "$hwm" "$ld" | tee -a "$STEPS"
+  ((KEEP)) || rm -rf "$dir"
+}
+
+printf 'kind\trate\tsent\tachieved/s\treceived\tkernel_drops\tqueue_drops\tlost\tcpu%%\thwm_mb\tload(1,5,15)\n' | tee "$STEPS"
+declare -A BEST BEST_CPU BEST_HWM BEST_LOAD FIRST_BAD LIMIT
+for kind in $ONLY; do
+  BEST[$kind]=0; FIRST_BAD[$kind]="-"; LIMIT[$kind]="steps exhausted"
+  for rate in $RATES; do
+    # Not in $( ): the step's receiver pid must stay visible to the EXIT trap.
+    run_step "$kind" "$rate" 2>>"$WORK/errors.log" || { LIMIT[$kind]="receiver failed (see $WORK/errors.log)"; KEEP=1; break; }
+    line=$(tail -n 1 "$STEPS")
+    IFS=$'\t' read -r _ _ sent achieved got kd qd lost cpu hwm ld <<<"$line"
+    # The sender must have achieved the rate (within 5%), or the step measures the sender, not the receiver.
+    if awk -v a="$achieved" -v r="$rate" 'BEGIN { exit !(a < 0.95 * r) }'; then LIMIT[$kind]="sender reached only $achieved/s"; break; fi
+    if [[ $kd == 0 && $qd == 0 && $lost == 0 ]]; then
+      BEST[$kind]=$rate; BEST_CPU[$kind]=$cpu; BEST_HWM[$kind]=$hwm; BEST_LOAD[$kind]=$ld
+    else
+      FIRST_BAD[$kind]=$rate; LIMIT[$kind]="loss at $rate"; break
+    fi
+  done
+done
+
+echo
+echo "FlowRelay load test — $FORMAT, $EXPORTERS exporters, $RPP records/packet, ${DURATION}s per step, $(nproc) cores"
+echo "net.core.rmem_max=$RMEM_MAX (receive buffers asked: $BUF); load average now: $(loadavg)"
+echo "PRELIMINARY unless the machine was otherwise idle (check the load column)."
+printf '%-8s %16s %14s %10s %8s %8s  %-18s %s\n' receiver "zero-loss rec/s" "first loss at" "vs nfcapd" "cpu%" "hwm MB" "load at best" "stopped because"
+for kind in $ONLY; do
+  ratio="-"
+  if [[ ${BEST[nfcapd]:-0} != 0 && $kind != nfcapd ]]; then ratio=$(awk -v a="${BEST[$kind]}" -v b="${BEST[nfcapd]}" 'BEGIN { printf "%.2f", a / b }'); fi
+  printf '%-8s %16s %14s %10s %8s %8s  %-18s %s\n' "$kind" "${BEST[$kind]}" "${FIRST_BAD[$kind]}" "$ratio" "${BEST_CPU[$kind]:--}" "${BEST_HWM[$kind]:--}" "${BEST_LOAD[$kind]:--}" "${LIMIT[$kind]}"
+done
+echo "(cpu% = receiver CPU over the send window, 100 = one core; hwm = VmHWM, peak resident memory)"
+if ((KEEP)); then echo "work folder kept: $WORK"; fi
