@@ -1,3 +1,4 @@
+using FlowRelay.Engine.Counters;
 using FlowRelay.Engine.Events;
 using FlowRelay.Protocols.Flows;
 
@@ -23,7 +24,7 @@ namespace FlowRelay.Engine.Enrich;
 /// </list>
 /// Allocation-free per record: the table is allocated once and never grows.
 /// </summary>
-public sealed class ClientServerEnricher : IFlowEnricher
+public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
 {
     private readonly BoundedCache<FlowKey, PairEntry> _table;
     private readonly long _windowNs;
@@ -45,6 +46,16 @@ public sealed class ClientServerEnricher : IFlowEnricher
 
     /// <summary>Records that found their reverse record in the window.</summary>
     public long Paired { get; private set; }
+
+    /// <inheritdoc />
+    public string CounterSection => "enrich.client_server";
+
+    /// <inheritdoc />
+    public IEnumerable<KeyValuePair<string, long>> ReadCounters() =>
+    [
+        new("paired", Paired), new("pairs_stored", _table.Count), new("pairs_capacity", _table.Capacity),
+        new("pairs_evicted", _table.Evictions), new("pairs_expired", _table.Expirations),
+    ];
 
     /// <inheritdoc />
     public void Enrich(Span<FlowEvent> events)

@@ -1,3 +1,4 @@
+using FlowRelay.Engine.Counters;
 using FlowRelay.Protocols.Flows;
 
 namespace FlowRelay.Engine.Enrich;
@@ -9,7 +10,7 @@ namespace FlowRelay.Engine.Enrich;
 /// flood of distinct answers evicts the oldest, counted in <see cref="Evictions"/>, and memory
 /// never grows. Lookups allocate nothing. Not thread-safe: fed and read on the pipeline loop.
 /// </summary>
-public sealed class DnsAnswerCache
+public sealed class DnsAnswerCache : ICounterSource
 {
     /// <summary>A flow may start this long before the answer's log time and still match (DNS log and exporter clocks differ).</summary>
     public static readonly long ClockSkewNs = 2_000_000_000;
@@ -44,6 +45,16 @@ public sealed class DnsAnswerCache
 
     /// <summary>Live answers pushed out by newer ones.</summary>
     public long Evictions => _perClient.Evictions + _global.Evictions;
+
+    /// <inheritdoc />
+    public string CounterSection => "enrich.dns_join";
+
+    /// <inheritdoc />
+    public IEnumerable<KeyValuePair<string, long>> ReadCounters() =>
+    [
+        new("answers_added", Added), new("answers_stored", Count), new("answers_capacity", Capacity),
+        new("answers_evicted", Evictions),
+    ];
 
     /// <summary>
     /// Remembers that <paramref name="clientIp"/> resolved <paramref name="name"/> to

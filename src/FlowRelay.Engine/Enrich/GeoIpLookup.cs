@@ -1,3 +1,4 @@
+using FlowRelay.Engine.Counters;
 using FlowRelay.Engine.Events;
 using FlowRelay.Protocols.Flows;
 using MaxMind.Db;
@@ -10,7 +11,7 @@ namespace FlowRelay.Engine.Enrich;
 /// address costs a hash probe and allocates nothing; only a first lookup decodes (and allocates).
 /// Either database may be absent. Not thread-safe (the cache); the readers themselves are.
 /// </summary>
-public sealed class GeoIpLookup : IDisposable
+public sealed class GeoIpLookup : IDisposable, ICounterSource
 {
     private readonly Reader? _city;
     private readonly Reader? _asn;
@@ -33,6 +34,16 @@ public sealed class GeoIpLookup : IDisposable
 
     /// <summary>Lookups that had to read the databases.</summary>
     public long Misses { get; private set; }
+
+    /// <inheritdoc />
+    public string CounterSection => "enrich.geoip";
+
+    /// <inheritdoc />
+    public IEnumerable<KeyValuePair<string, long>> ReadCounters() =>
+    [
+        new("database_lookups", Misses), new("cache_entries", _cache.Count), new("cache_capacity", _cache.Capacity),
+        new("cache_evicted", _cache.Evictions),
+    ];
 
     /// <summary>What the databases know about <paramref name="address"/>, or null when nothing.</summary>
     public GeoInfo? Find(in IpAddr address)

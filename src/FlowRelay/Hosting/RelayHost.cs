@@ -1,10 +1,12 @@
 using FlowRelay.Config;
 using FlowRelay.Emit;
 using FlowRelay.Engine.Alerts;
+using FlowRelay.Engine.Counters;
 using FlowRelay.Engine.Enrich;
 using FlowRelay.Engine.Risk;
 using FlowRelay.Engine.Rules;
 using FlowRelay.Ingest;
+using FlowRelay.Metrics;
 using FlowRelay.Pipeline;
 using FlowRelay.Stats;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,6 +81,8 @@ public static class RelayHost
             services.AddSingleton(sp => new NdjsonFileSink(settings.Outputs.Ndjson, sp.GetRequiredService<ILogger<NdjsonFileSink>>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<IFlowEventSink>(sp => sp.GetRequiredService<NdjsonFileSink>());
         }
+        // Flows → disk spool → Elasticsearch, when outputs.elasticsearch is enabled (its sender stops after the pipeline).
+        FlowRelay.Emit.Elasticsearch.ElasticsearchRegistration.Add(services, settings);
 
         var endpoints = settings.Inputs.Flow.Enabled ? settings.Inputs.Flow.ListenEndpoints() : [];
         foreach (var endpoint in endpoints)
@@ -89,10 +93,17 @@ public static class RelayHost
         services.AddSingleton<RelayStatsSource>();
         services.AddSingleton<StatsReporter>();
         services.AddSingleton<FlowPipeline>();
+        if (settings.Metrics.Enabled)
+        {
+            services.AddSingleton<RelayReadiness>();
+            services.AddSingleton<MetricsServer>();
+        }
 
         // Order matters: hosted services start in this order and stop in reverse. Receivers stop
         // first, then the pipeline drains the queue, then stats writes the final figures.
         services.AddHostedService(sp => sp.GetRequiredService<StatsReporter>());
+        // Started before the pipeline and receivers, stopped after them: /readyz says so while they start and drain.
+        if (settings.Metrics.Enabled) services.AddHostedService(sp => sp.GetRequiredService<MetricsServer>());
         services.AddHostedService(sp => sp.GetRequiredService<FlowPipeline>());
         for (int i = 0; i < endpoints.Count; i++)
         {
@@ -116,6 +127,7 @@ public static class RelayHost
         services.AddSingleton<IFlowEnricher>(sp => sp.GetRequiredService<NetworkEnricher>());
         services.AddSingleton(_ => new ClientServerEnricher(enrich.ClientServer.PairWindow.Value, enrich.ClientServer.MaxPairs, enrich.ClientServer.ServicePorts));
         services.AddSingleton<IFlowEnricher>(sp => sp.GetRequiredService<ClientServerEnricher>());
+        services.AddSingleton<ICounterSource>(sp => sp.GetRequiredService<ClientServerEnricher>());
         if (!string.IsNullOrWhiteSpace(enrich.Assets.File))
         {
             services.AddSingleton(_ => enrich.Assets.Load()!);
@@ -126,12 +138,14 @@ public static class RelayHost
             // The DNS events (issue 3) feed this same cache with DnsAnswerCache.Add on the pipeline loop.
             services.AddSingleton(_ => new DnsAnswerCache(enrich.DnsJoin.MaxAnswers, enrich.DnsJoin.MinTtl.Value, enrich.DnsJoin.MaxTtl.Value));
             services.AddSingleton<IFlowEnricher>(sp => new DnsJoinEnricher(sp.GetRequiredService<DnsAnswerCache>()));
+            services.AddSingleton<ICounterSource>(sp => sp.GetRequiredService<DnsAnswerCache>());
         }
         services.AddSingleton<IFlowEnricher>(_ => new ServiceNameEnricher());
         if (enrich.GeoIp.Enabled)
         {
             services.AddSingleton(_ => new GeoIpLookup(enrich.GeoIp.CityDatabase, enrich.GeoIp.AsnDatabase, enrich.GeoIp.CacheSize));
             services.AddSingleton<IFlowEnricher>(sp => new GeoIpEnricher(sp.GetRequiredService<GeoIpLookup>()));
+            services.AddSingleton<ICounterSource>(sp => sp.GetRequiredService<GeoIpLookup>());
         }
     }
 }

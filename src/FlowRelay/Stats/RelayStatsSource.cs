@@ -1,3 +1,4 @@
+using FlowRelay.Engine.Counters;
 using FlowRelay.Emit;
 using FlowRelay.Ingest;
 
@@ -8,10 +9,14 @@ public sealed class RelayStatsSource(
     IEnumerable<UdpFlowReceiver> receivers,
     PacketChannel channel,
     PipelineCounters pipeline,
-    IEnumerable<IFlowEventSink> sinks)
+    IEnumerable<IFlowEventSink> sinks,
+    IEnumerable<ICounterSource> components)
 {
     public IReadOnlyList<UdpFlowReceiver> Receivers { get; } = receivers.ToList();
     public PacketChannel Channel { get; } = channel;
     public PipelineCounters Pipeline { get; } = pipeline;
     public NdjsonFileSink? Ndjson { get; } = sinks.OfType<NdjsonFileSink>().FirstOrDefault();
+
+    /// <summary>Pipeline components with bounded state of their own (enrichment tables, rule state ...).</summary>
+    public IReadOnlyList<ICounterSource> Components { get; } = components.ToList();
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using FlowRelay.Config;
+using FlowRelay.Engine.Counters;
 using FlowRelay.Protocols;
 
 namespace FlowRelay.Stats;
@@ -88,6 +89,8 @@ public static class StatsJsonWriter
             json.WriteEndArray();
         }
 
+        WriteComponents(json, source.Components);
+
         if (source.Ndjson is { } nd)
         {
             json.WriteStartObject("outputs");
@@ -103,6 +106,23 @@ public static class StatsJsonWriter
             json.WriteEndObject();
         }
         json.WriteEndObject();
+    }
+
+    // "enrich.client_server" → {"enrich": {"client_server": {...}}}: one object per first segment.
+    private static void WriteComponents(Utf8JsonWriter json, IReadOnlyList<ICounterSource> components)
+    {
+        foreach (var group in components.GroupBy(c => c.CounterSection.Split('.', 2)[0]))
+        {
+            json.WriteStartObject(group.Key);
+            foreach (var component in group)
+            {
+                string[] parts = component.CounterSection.Split('.', 2);
+                if (parts.Length > 1) json.WriteStartObject(parts[1]);
+                foreach (var (name, value) in component.ReadCounters()) json.WriteNumber(name, value);
+                if (parts.Length > 1) json.WriteEndObject();
+            }
+            json.WriteEndObject();
+        }
     }
 
     private static void WriteExporterCounters(Utf8JsonWriter json, ExporterCounters c)

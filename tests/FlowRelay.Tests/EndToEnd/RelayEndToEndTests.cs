@@ -107,6 +107,11 @@ public class RelayEndToEndTests
         Assert.Equal("127.0.0.1", exporter.GetProperty("address").GetString());
         Assert.Equal(2, exporter.GetProperty("packets").GetInt64());
         Assert.Equal(5, root.GetProperty("outputs").GetProperty("ndjson").GetProperty("events").GetInt64());
+        // Bounded enrichment state reports itself: the pairing table holds the 5 records it saw.
+        var pairing = root.GetProperty("enrich").GetProperty("client_server");
+        Assert.Equal(5, pairing.GetProperty("pairs_stored").GetInt64());
+        Assert.True(pairing.GetProperty("pairs_capacity").GetInt64() >= 5);
+        Assert.Equal(0, pairing.GetProperty("pairs_evicted").GetInt64());
     }
 
     [Fact]
