@@ -44,10 +44,17 @@ public static class FlowRelayCli
         validate.SetAction(parse => Validate(parse.GetValue(validateConfig), output, error));
         root.Add(validate);
 
+        root.Add(FlowRelay.Emit.Elasticsearch.SetupCommand.Build(output, error));
+
         var rulesDir = new Option<DirectoryInfo?>("--rules", "-r") { Description = "Rules folder (default: the rules/ folder next to the executable)." };
         var rulesValidate = new Command("validate", "Load every Sigma rule, filter and list in the folder offline; print each error as file:line:column: reason (exit 0 valid, 1 invalid).") { rulesDir };
         rulesValidate.SetAction(parse => ValidateRules(parse.GetValue(rulesDir), output, error));
-        root.Add(new Command("rules", "Work with the Sigma rules.") { rulesValidate });
+        var testRules = new Option<DirectoryInfo?>("--rules", "-r") { Description = "Rules folder (default: the rules/ folder next to the executable)." };
+        var testEvents = new Option<FileInfo>("--events", "-e") { Description = "ECS flow events, one JSON document per line (e.g. a flows-*.ndjson file).", Required = true };
+        var testJson = new Option<bool>("--json") { Description = "Print each alert as its ECS JSON document instead of one line." };
+        var rulesTest = new Command("test", "Replay saved flow events through the rules in event-time order of the file and print the alerts (exit 0 when replayed, 1 when the rules or the file cannot be read).") { testRules, testEvents, testJson };
+        rulesTest.SetAction(parse => TestRules(parse.GetValue(testRules), parse.GetValue(testEvents)!, parse.GetValue(testJson), output, error));
+        root.Add(new Command("rules", "Work with the Sigma rules.") { rulesValidate, rulesTest });
         return root;
     }
 
@@ -83,6 +90,48 @@ public static class FlowRelayCli
         output.WriteLine($"# rules OK ({path}): {set.Detections.Count} detection, {set.Correlations.Count} correlation, {set.FilterCount} filter rules");
         foreach (var d in set.Detections) output.WriteLine($"detection   {d.Info.Id}  {d.Info.Title}{(d.Filters.Count > 0 ? $" (filters: {string.Join(", ", d.Filters)})" : "")}");
         foreach (var c in set.Correlations) output.WriteLine($"correlation {c.Info.Id}  {c.Info.Title} ({c.Type}, {c.Timespan}, {c.Condition})");
+        return ExitCodes.Ok;
+    }
+
+    internal static int TestRules(DirectoryInfo? dir, FileInfo events, bool json, TextWriter output, TextWriter error)
+    {
+        string path = dir?.FullName ?? new RulesSettings().ResolvePath();
+        var result = FlowRelay.Engine.Rules.Loading.RuleLoader.LoadDirectory(path);
+        if (!result.IsValid)
+        {
+            error.WriteLine($"flowrelay: rules in {path} are invalid ({result.Errors.Count} error{(result.Errors.Count == 1 ? "" : "s")}):");
+            foreach (var e in result.Errors) error.WriteLine("  " + e);
+            return ExitCodes.Failed;
+        }
+        if (!events.Exists)
+        {
+            error.WriteLine($"flowrelay: {events.FullName} not found");
+            return ExitCodes.Failed;
+        }
+        var sink = new ConsoleAlertSink(output, json);
+        var engine = new FlowRelay.Engine.Rules.RuleEngine(result.RuleSet!, new FlowRelay.Engine.Rules.RuleEngineOptions(),
+            new FlowRelay.Engine.Risk.ThreatIndex(new FlowRelay.Engine.Risk.ThreatIndexOptions()), [sink]);
+        var batch = new List<FlowRelay.Engine.Events.FlowEvent>(1024);
+        long lines = 0, read = 0, bad = 0;
+        foreach (var line in File.ReadLines(events.FullName))
+        {
+            lines++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            if (!FlowRelay.Engine.Rules.Replay.FlowDocumentReader.TryRead(line, out var e, out var why))
+            {
+                if (++bad <= 10) error.WriteLine($"{events.Name}:{lines}: skipped: {why}");
+                continue;
+            }
+            read++;
+            batch.Add(e);
+            if (batch.Count == 1024)
+            {
+                engine.Evaluate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch));
+                batch.Clear();
+            }
+        }
+        engine.Evaluate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch));
+        error.WriteLine($"# {read} events replayed ({bad} skipped), {engine.Alerts} alerts");
         return ExitCodes.Ok;
     }
 

@@ -6,8 +6,8 @@ using FlowRelay.Engine.Enrich;
 using FlowRelay.Engine.Risk;
 using FlowRelay.Engine.Rules;
 using FlowRelay.Ingest;
-using FlowRelay.Metrics;
 using FlowRelay.Pipeline;
+using FlowRelay.Pipeline.Dns;
 using FlowRelay.Stats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -93,23 +93,20 @@ public static class RelayHost
         services.AddSingleton<RelayStatsSource>();
         services.AddSingleton<StatsReporter>();
         services.AddSingleton<FlowPipeline>();
-        if (settings.Metrics.Enabled)
-        {
-            services.AddSingleton<RelayReadiness>();
-            services.AddSingleton<MetricsServer>();
-        }
 
         // Order matters: hosted services start in this order and stop in reverse. Receivers stop
         // first, then the pipeline drains the queue, then stats writes the final figures.
         services.AddHostedService(sp => sp.GetRequiredService<StatsReporter>());
-        // Started before the pipeline and receivers, stopped after them: /readyz says so while they start and drain.
-        if (settings.Metrics.Enabled) services.AddHostedService(sp => sp.GetRequiredService<MetricsServer>());
         services.AddHostedService(sp => sp.GetRequiredService<FlowPipeline>());
         for (int i = 0; i < endpoints.Count; i++)
         {
             int index = i;
             services.AddSingleton<IHostedService>(sp => sp.GetServices<UdpFlowReceiver>().ElementAt(index));
         }
+
+        // DNS logs and CEF (syslog listeners, tailed files) and their pipeline; after the flow
+        // receivers so that on stop the log inputs stop first and the DNS pipeline drains.
+        services.AddDnsPipeline(settings);
 
         configureServices?.Invoke(services);
         return builder.Build();
