@@ -14,6 +14,9 @@ public sealed class SenderOptions
     public int Concurrency { get; init; } = 2;
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Install the templates (as <c>setup elasticsearch</c> does) before the first bulk request.</summary>
+    public bool SetupOnStart { get; init; }
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>
@@ -67,6 +70,7 @@ public sealed class ElasticsearchSender : BackgroundService
         var tasks = new Task[_options.Concurrency];
         // Whatever was read but not acknowledged by an earlier run of this sender is read again.
         _spool.Rewind();
+        if (_options.SetupOnStart && _transport is ClientBulkTransport client) await SetupAsync(client, stoppingToken).ConfigureAwait(false);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -140,6 +144,25 @@ public sealed class ElasticsearchSender : BackgroundService
             // Progress resets the backoff: only consecutive fruitless attempts grow it.
             failures = pending.Count < before ? 0 : failures + 1;
             await Task.Delay(Backoff(failures), ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SetupAsync(ClientBulkTransport client, CancellationToken ct)
+    {
+        for (int attempt = 0; !ct.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                var failures = await ElasticsearchSetup.InstallAsync(client.Client, _options.Retention, m => _logger.LogInformation("elasticsearch setup: {Step}", m), ct)
+                    .ConfigureAwait(false);
+                if (failures.Count == 0) return;
+                _logger.LogError("elasticsearch setup: {Count} templates not installed: {First}; retrying", failures.Count, failures[0]);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogError("elasticsearch setup failed: {Error}; retrying", e.Message);
+            }
+            await Task.Delay(Backoff(Math.Min(attempt, 8)), ct).ConfigureAwait(false);
         }
     }
 

@@ -1,0 +1,241 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FlowRelay.Engine.Ecs;
+using System.Text.RegularExpressions;
+using FlowRelay.Engine.Alerts;
+using FlowRelay.Engine.Events;
+using FlowRelay.Engine.Risk;
+using FlowRelay.Engine.Rules;
+
+namespace FlowRelay.Emit.Elasticsearch;
+
+/// <summary>
+/// The index templates, generated, not hand-written: the mapping of a data stream is derived by
+/// running the relay's own document writer over sample events that exercise every optional part
+/// (<see cref="TemplateSamples"/>) and mapping every leaf it writes — ECS fields with their ECS
+/// type, <c>flowrelay.*</c> fields with a type inferred from the written value. A field the writer
+/// starts to emit appears in the template by itself; a field outside ECS and outside
+/// <c>flowrelay.*</c> is an error. Templates set <c>dynamic: false</c>, so an unforeseen field is
+/// kept in <c>_source</c> but never guessed at (and never makes Elasticsearch refuse a document).
+/// </summary>
+public static class IndexTemplates
+{
+    public const string PolicyName = "flowrelay";
+    public const string SettingsComponent = "flowrelay@settings";
+
+    public static string MappingsComponent(string dataset) => dataset + "@mappings";
+
+    public static string IndexTemplateName(string dataset) => "logs-" + dataset;
+
+    /// <summary>Leaf field → Elasticsearch type of the documents (sorted by field).</summary>
+    public static SortedDictionary<string, string> FieldTypes(IEnumerable<byte[]> documents, EcsFieldTypes ecs)
+    {
+        var fields = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var d in documents)
+        {
+            using var doc = JsonDocument.Parse(d);
+            Walk(doc.RootElement, "", ecs, fields);
+        }
+        return fields;
+    }
+
+    private static void Walk(JsonElement e, string path, EcsFieldTypes ecs, SortedDictionary<string, string> fields)
+    {
+        bool ecsLeaf = ecs.TryGet(path, out string ecsType) && ecsType is not "object" && ecsType is not "nested";
+        if (e.ValueKind == JsonValueKind.Object && !ecsLeaf)
+        {
+            foreach (var p in e.EnumerateObject()) Walk(p.Value, path.Length == 0 ? p.Name : path + "." + p.Name, ecs, fields);
+            return;
+        }
+        string type;
+        if (ecsLeaf) type = ecsType;
+        else if (path.StartsWith("flowrelay.", StringComparison.Ordinal)) type = Infer(path, e.ValueKind == JsonValueKind.Array ? FirstOrSelf(e) : e);
+        else throw new InvalidOperationException($"field '{path}' is neither ECS nor under flowrelay.*: it cannot be given a mapping");
+        if (fields.TryGetValue(path, out var seen) && seen != type && !(seen == "double" && type == "long"))
+        {
+            if (seen == "long" && type == "double") fields[path] = "double";
+            else throw new InvalidOperationException($"field '{path}' is written both as {seen} and as {type}");
+            return;
+        }
+        fields[path] = type;
+    }
+
+    private static JsonElement FirstOrSelf(JsonElement array)
+    {
+        foreach (var item in array.EnumerateArray()) return item;
+        return array;
+    }
+
+    private static string Infer(string path, JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Number => value.GetRawText().AsSpan().IndexOfAny(".eE") >= 0 ? "double" : "long",
+        JsonValueKind.String when LooksLikeIp(value.GetString()!) => "ip",
+        JsonValueKind.String when IsoDate().IsMatch(value.GetString()!) => "date",
+        JsonValueKind.String => "keyword",
+        _ => "keyword",
+    };
+
+    private static bool LooksLikeIp(string s) =>
+        (Ipv4().IsMatch(s) || (s.Contains(':') && s.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.'))) && IPAddress.TryParse(s, out _);
+
+    private static Regex Ipv4() => new(@"^\d{1,3}(\.\d{1,3}){3}$");
+
+    private static Regex IsoDate() => new(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$");
+
+    /// <summary>The <c>properties</c> object of a mapping for the given leaf fields.</summary>
+    public static JsonObject Properties(IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        var root = new JsonObject();
+        foreach (var (field, type) in fields)
+        {
+            string[] parts = field.Split('.');
+            var node = root;
+            for (int i = 0; i < parts.Length - 1; i++)
+            {
+                if (node[parts[i]] is not JsonObject child)
+                {
+                    child = new JsonObject { ["properties"] = new JsonObject() };
+                    node[parts[i]] = child;
+                }
+                node = (JsonObject)child["properties"]!;
+            }
+            node[parts[^1]] = Leaf(type);
+        }
+        return root;
+    }
+
+    private static JsonObject Leaf(string type) => type switch
+    {
+        "scaled_float" => new JsonObject { ["type"] = "scaled_float", ["scaling_factor"] = 1000 },
+        "keyword" => new JsonObject { ["type"] = "keyword", ["ignore_above"] = 1024 },
+        _ => new JsonObject { ["type"] = type },
+    };
+
+    /// <summary>Every request <c>setup elasticsearch</c> makes, in order: (path, JSON body).</summary>
+    public static List<(string Path, string Body)> Requests(EcsFieldTypes ecs, TimeSpan retention)
+    {
+        var requests = new List<(string, string)>();
+        string days = ((int)Math.Ceiling(retention.TotalDays)).ToString(CultureInfo.InvariantCulture) + "d";
+        var policy = new JsonObject
+        {
+            ["policy"] = new JsonObject
+            {
+                ["_meta"] = new JsonObject { ["managed_by"] = "flowrelay" },
+                ["phases"] = new JsonObject
+                {
+                    ["hot"] = new JsonObject { ["actions"] = new JsonObject { ["rollover"] = new JsonObject { ["max_primary_shard_size"] = "50gb", ["max_age"] = "1d" } } },
+                    ["delete"] = new JsonObject { ["min_age"] = days, ["actions"] = new JsonObject { ["delete"] = new JsonObject() } },
+                },
+            },
+        };
+        requests.Add(("/_ilm/policy/" + PolicyName, policy.ToJsonString()));
+        var settings = new JsonObject
+        {
+            ["template"] = new JsonObject
+            {
+                ["settings"] = new JsonObject { ["index.lifecycle.name"] = PolicyName, ["index.codec"] = "best_compression" },
+            },
+            ["_meta"] = new JsonObject { ["managed_by"] = "flowrelay" },
+        };
+        requests.Add(("/_component_template/" + SettingsComponent, settings.ToJsonString()));
+
+        foreach (var (dataset, documents) in TemplateSamples.ByDataset())
+        {
+            var fields = FieldTypes(documents, ecs);
+            var mappings = new JsonObject
+            {
+                ["template"] = new JsonObject
+                {
+                    ["mappings"] = new JsonObject
+                    {
+                        ["dynamic"] = false,
+                        ["properties"] = Properties(fields),
+                    },
+                },
+                ["_meta"] = new JsonObject { ["managed_by"] = "flowrelay", ["fields"] = fields.Count },
+            };
+            requests.Add(("/_component_template/" + MappingsComponent(dataset), mappings.ToJsonString()));
+            var template = new JsonObject
+            {
+                ["index_patterns"] = new JsonArray(DataStreams.Pattern(dataset)),
+                ["data_stream"] = new JsonObject(),
+                // Above the built-in logs-*-* template (priority 100).
+                ["priority"] = 200,
+                ["composed_of"] = new JsonArray(SettingsComponent, MappingsComponent(dataset)),
+                ["_meta"] = new JsonObject { ["managed_by"] = "flowrelay" },
+            };
+            requests.Add(("/_index_template/" + IndexTemplateName(dataset), template.ToJsonString()));
+        }
+        return requests;
+    }
+}
+
+/// <summary>
+/// Sample events per data stream that switch on every optional part of the document writers
+/// (enrichment, both address families, TCP/UDP/ICMP), written by the writers themselves.
+/// </summary>
+public static class TemplateSamples
+{
+    public static IEnumerable<(string Dataset, List<byte[]> Documents)> ByDataset()
+    {
+        yield return (DataStreams.FlowDataset, FlowDocuments());
+        yield return (DataStreams.AlertDataset, AlertDocuments());
+        yield return (DataStreams.RiskDataset, RiskDocuments());
+    }
+
+    private static readonly DateTimeOffset Created = new(2026, 11, 28, 4, 10, 49, 498, TimeSpan.Zero);
+
+    public static List<byte[]> AlertDocuments()
+    {
+        var rule = new RuleInfo
+        {
+            Id = "5f0c3d1e-8f4b-4b8e-9a57-2d1f0c6b7a10", Name = "large_upload", Title = "Large upload to a rare destination",
+            Description = "More than 1 GB sent to one external address within an hour.", Level = "high", Status = "stable",
+            Author = "FlowRelay, SOC", License = "DRL-1.1", References = ["https://example.org/rule"], Tags = ["attack.exfiltration", "attack.t1048"],
+            RiskPoints = 40, File = "rules/large_upload.yml",
+        };
+        var docs = new List<byte[]>();
+        foreach (var windowed in new[] { true, false })
+        {
+            var alert = new Alert
+            {
+                Rule = rule, TimeNs = 1_795_000_000_000_000_000, Kind = windowed ? "value_sum" : "threat_index",
+                Fields = [new("source.ip", "10.99.0.1"), new("destination.ip", "81.2.69.142")],
+                Value = 1.5e9 + 0.25, Condition = "> 1000000000", Threshold = 1_000_000_000, Timespan = TimeSpan.FromHours(1), EventCount = 12,
+                WindowStartNs = windowed ? 1_794_996_400_000_000_000 : null, Host = "10.99.0.1", Sample = ["a1b2", "c3d4"], RiskScore = 72.5,
+            };
+            docs.Add(Render(w => AlertDocumentWriter.Write(w, alert, Created)));
+        }
+        return docs;
+    }
+
+    public static List<byte[]> RiskDocuments() =>
+        [Render(w => AlertDocumentWriter.WriteRisk(w, new HostRisk("10.99.0.1", 72.5, RiskLevel.High, 1_795_000_000_000_000_000, "large_upload"), Created))];
+
+    private static byte[] Render(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer)) write(w);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static List<byte[]> FlowDocuments()
+    {
+        var events = new List<FlowEvent>();
+        foreach (var (src, dst, proto) in new[] { ("10.99.0.1", "81.2.69.142", (byte)6), ("81.2.69.142", "10.99.0.1", (byte)17), ("fd99::1", "2001:db8::7", (byte)1), ("10.99.0.1", "10.99.0.2", (byte)58) })
+            events.Add(SampleFlows.Enriched(src, dst, proto));
+        var buffer = new ArrayBufferWriter<byte>();
+        var docs = new List<byte[]>();
+        foreach (var e in events)
+        {
+            buffer.ResetWrittenCount();
+            using (var w = new Utf8JsonWriter(buffer)) FlowDocumentWriter.Write(w, e);
+            docs.Add(buffer.WrittenSpan.ToArray());
+        }
+        return docs;
+    }
+}
