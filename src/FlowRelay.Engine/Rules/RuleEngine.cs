@@ -24,7 +24,8 @@ public sealed class RuleEngine
     private readonly Dictionary<(int Rule, IpAddr Host), long> _detectionSuppress = new();
     private readonly FieldAccessor<FlowEvent>[] _detectionHost;
 
-    public RuleEngine(RuleSet rules, RuleEngineOptions options, ThreatIndex threatIndex, IEnumerable<IAlertSink> sinks)
+    /// <param name="previous">The engine being replaced on a reload: correlations defined the same way keep their windows.</param>
+    public RuleEngine(RuleSet rules, RuleEngineOptions options, ThreatIndex threatIndex, IEnumerable<IAlertSink> sinks, RuleEngine? previous = null)
     {
         _rules = rules;
         _sinks = sinks.ToArray();
@@ -34,12 +35,22 @@ public sealed class RuleEngine
         _eventConsumers = rules.Detections.Select((_, d) => plans.SelectMany((p, i) => p.EventInputs.Where(x => x.Detection == d).Select(x => (_states[i], x))).ToArray()).ToArray();
         _alertConsumers = plans.Select((_, s) => plans.SelectMany((p, i) => p.AlertInputs.Where(x => x.SourcePlan == s).Select(x => (_states[i], x))).ToArray()).ToArray();
         _detectionAlerts = rules.Detections.Select((_, d) => rules.DetectionAlerts(d)).ToArray();
+        if (previous is not null)
+        {
+            foreach (var state in _states)
+            {
+                if (previous._states.FirstOrDefault(s => s.Plan.Rule.Info.Id == state.Plan.Rule.Info.Id) is { } old && state.AdoptFrom(old)) KeptOnReload++;
+            }
+        }
         _detectionHost = rules.Detections.Select(d => FlowEventFields.Table.TryGet(d.Info.HostField ?? "source.ip", out var a) ? a : null!).ToArray();
     }
 
     public RuleSet Rules => _rules;
 
     public ThreatIndex ThreatIndex => _threat;
+
+    /// <summary>Correlations whose windows were taken over from the previous engine.</summary>
+    public int KeptOnReload { get; }
 
     /// <summary>Alerts raised so far.</summary>
     public long Alerts { get; private set; }

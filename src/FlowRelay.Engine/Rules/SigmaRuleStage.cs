@@ -9,7 +9,7 @@ namespace FlowRelay.Engine.Rules;
 /// <summary>
 /// The rules stage: runs the Sigma rules of a folder over every batch. Every few seconds it
 /// checks whether a rule file changed; a changed folder that loads cleanly replaces the rules
-/// (window state starts afresh; the threat index is kept), one that does not is refused and
+/// (correlations defined the same way keep their windows, the threat index is kept), one that does not is refused and
 /// the running rules stay.
 /// </summary>
 public sealed class SigmaRuleStage : IFlowRuleStage
@@ -65,8 +65,8 @@ public sealed class SigmaRuleStage : IFlowRuleStage
             _log($"rules: changes in {_directory} refused, previous rules stay active:\n  " + string.Join("\n  ", r.Errors));
             return r.Errors;
         }
-        Engine = new RuleEngine(r.RuleSet!, _options, _threat, _sinks);
-        _log($"rules: reloaded {Describe(r.RuleSet!)}");
+        Engine = new RuleEngine(r.RuleSet!, _options, _threat, _sinks, Engine);
+        _log($"rules: reloaded {Describe(r.RuleSet!)}; {Engine.KeptOnReload} correlation(s) kept their windows");
         return [];
     }
 

@@ -143,6 +143,18 @@ public static class FlowRelayCli
             PrintErrors(result, error);
             return ExitCodes.BadConfig;
         }
+        if (result.Settings!.Rules.Enabled)
+        {
+            // A rules folder that does not load stops the start with every error, like a bad setting.
+            string rulesPath = result.Settings.Rules.ResolvePath();
+            var rules = FlowRelay.Engine.Rules.Loading.RuleLoader.LoadDirectory(rulesPath);
+            if (!rules.IsValid)
+            {
+                error.WriteLine($"flowrelay: rules in {rulesPath} are invalid ({rules.Errors.Count} error{(rules.Errors.Count == 1 ? "" : "s")}):");
+                foreach (var e in rules.Errors) error.WriteLine("  " + e);
+                return ExitCodes.BadConfig;
+            }
+        }
         IHost host;
         try
         {

@@ -46,4 +46,16 @@ public class RulesCliTests
         Assert.Contains("flows.ndjson:4: skipped: not JSON", error);
         Assert.Contains("# 3 events replayed (1 skipped)", error);
     }
+
+    [Fact]
+    public async Task Run_refuses_to_start_when_the_rules_do_not_load()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("rules"));
+        File.WriteAllText(dir.File("rules/bad.yml"), "title: t\n");
+        File.WriteAllText(dir.File("cfg.yaml"), $"data_dir: {dir.File("data")}\ninputs:\n  flow:\n    enabled: false\nrules:\n  path: {dir.File("rules")}\n");
+        var (code, _, error) = await Invoke("run", "--config", dir.File("cfg.yaml"));
+        Assert.Equal(ExitCodes.BadConfig, code);
+        Assert.Contains("bad.yml:1:1: not a Sigma rule", error);
+    }
 }

@@ -49,6 +49,28 @@ internal sealed class CorrelationState
     /// <summary>Window bucket width (documented choice: max(1 s, timespan/300)).</summary>
     public TimeSpan BucketWidth => TimeSpan.FromTicks(_bucketNs / 100);
 
+    /// <summary>
+    /// Takes over the windows of the same correlation from the rule set being replaced, when the
+    /// rule still counts the same thing the same way (type, rules, group-by, timespan, field):
+    /// editing a list or another rule then does not reset a 24-hour count. Returns false when the
+    /// definitions differ (the windows start afresh).
+    /// </summary>
+    public bool AdoptFrom(CorrelationState old)
+    {
+        var (a, b) = (Plan.Rule, old.Plan.Rule);
+        if (a.Info.Id != b.Info.Id || a.Type != b.Type || a.Timespan != b.Timespan || a.ValueField != b.ValueField ||
+            !a.GroupBy.SequenceEqual(b.GroupBy) || !a.Rules.SequenceEqual(b.Rules) || _bucketNs != old._bucketNs || _lateBuckets != old._lateBuckets)
+            return false;
+        foreach (var (k, g) in old._groups) _groups[k] = g;
+        _maxTimeNs = old._maxTimeNs;
+        LateDropped = old.LateDropped;
+        Evicted = old.Evicted;
+        Expired = old.Expired;
+        Suppressed = old.Suppressed;
+        Fired = old.Fired;
+        return true;
+    }
+
     /// <summary>Counts one event of a detection rule this correlation reads; returns an alert when it trips.</summary>
     public Alert? ObserveEvent(in FlowEvent e, EventInput input, long timeNs)
     {
