@@ -24,7 +24,7 @@ public sealed class RuleEngine
     private readonly Dictionary<(int Rule, IpAddr Host), long> _detectionSuppress = new();
     private readonly FieldAccessor<FlowEvent>[] _detectionHost;
 
-    /// <param name="previous">The engine being replaced on a reload: correlations defined the same way keep their windows.</param>
+    /// <summary>Builds the engine; on a reload pass the engine being replaced as <c>previous</c>, so correlations defined the same way keep their windows.</summary>
     public RuleEngine(RuleSet rules, RuleEngineOptions options, ThreatIndex threatIndex, IEnumerable<IAlertSink> sinks, RuleEngine? previous = null)
     {
         _rules = rules;
