@@ -11,6 +11,8 @@ namespace FlowRelay.LoadGen;
 public sealed class ExporterStream
 {
     private const int PoolSize = 32;
+    /// <summary>UDP payload that fits a 1500-byte Ethernet MTU (IPv4 and UDP headers take 28).</summary>
+    public const int MaxPayload = 1472;
 
     private readonly ExportFormat _format;
     private readonly uint _domain;
@@ -55,7 +57,13 @@ public sealed class ExporterStream
         _hostCursor = (uint)rng.Next(hosts);
         _templatePacket = BuildTemplatePacket();
         _pool = new DataPacket[PoolSize];
-        for (int i = 0; i < PoolSize; i++) _pool[i] = BuildDataPacket(rng, recordsPerPacket, rng.NextDouble() < ipv6Share);
+        for (int i = 0; i < PoolSize; i++)
+        {
+            bool v6 = rng.NextDouble() < ipv6Share;
+            // Like softflowd, fill a 1500-byte MTU at most: IPv6 records are bigger, so fewer fit.
+            int fit = (MaxPayload - 20 - 4) / SoftflowdLayout.RecordLength(v6);
+            _pool[i] = BuildDataPacket(rng, Math.Min(recordsPerPacket, fit), v6);
+        }
         _sinceTemplate = templateRefresh; // templates first
     }
 

@@ -38,7 +38,8 @@ public sealed class LoadGenOptions
           --exporters N               exporters, each from its own 127.0.1.x source address (default 50)
           --rate N                    flow records per second over all exporters; 0 = unpaced (default 100000)
           --duration 30s              how long to send (ms, s, m)
-          --records-per-packet N      data records per packet (default 27, like softflowd at 1500 MTU)
+          --records-per-packet N      data records per IPv4 packet (default 27, like softflowd at 1500 MTU;
+                                      IPv6 packets carry at most 21, what fits)
           --template-refresh N        re-send templates every N data packets per exporter (default 20)
           --hosts N                   distinct internal hosts in the flows (default 100000)
           --ipv6-share F              share of IPv6 packets, 0..1 (default 0.1)

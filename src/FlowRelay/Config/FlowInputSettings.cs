@@ -24,6 +24,18 @@ public sealed class FlowInputSettings
     [ConfigurationKeyName("queue_capacity")]
     public int QueueCapacity { get; set; } = 8192;
 
+    /// <summary>Exporter addresses or CIDR ranges accepted; datagrams from others are dropped and counted. Empty: any.</summary>
+    [ConfigurationKeyName("allowed_exporters")]
+    public List<string> AllowedExporters { get; set; } = [];
+
+    /// <summary>Most datagrams per second accepted from one source address (per listener); beyond it they are dropped and counted. 0: no limit.</summary>
+    [ConfigurationKeyName("rate_limit")]
+    public int RateLimit { get; set; }
+
+    /// <summary>Datagrams a source may send at once above its rate_limit after a quiet spell; 0 means one second's worth.</summary>
+    [ConfigurationKeyName("rate_limit_burst")]
+    public int RateLimitBurst { get; set; }
+
     /// <summary>Parses a listen entry; false when it is not "ip:port".</summary>
     public static bool TryParseEndpoint(string? text, out IPEndPoint endpoint)
     {
@@ -54,5 +66,12 @@ public sealed class FlowInputSettings
         }
         errors.Range($"{path}.receive_buffer_size", ReceiveBufferSize, ByteSize.FromKiB(4), ByteSize.FromGiB(1));
         errors.Range($"{path}.queue_capacity", QueueCapacity, 16, 1_048_576);
+        for (int i = 0; i < AllowedExporters.Count; i++)
+        {
+            if (!Ingest.Hardening.ExporterAllowlist.TryParse(AllowedExporters[i], out _))
+                errors.Add($"{path}.allowed_exporters[{i}]", $"must be an address or CIDR range such as 192.0.2.0/24 or 2001:db8::/32, without host bits (got '{AllowedExporters[i]}')");
+        }
+        errors.Range($"{path}.rate_limit", RateLimit, 0, 10_000_000);
+        errors.Range($"{path}.rate_limit_burst", RateLimitBurst, 0, 10_000_000);
     }
 }

@@ -12,4 +12,12 @@ public sealed class OutputsSettings
     /// <summary>Elasticsearch data streams, through the disk spool.</summary>
     [ConfigurationKeyName("elasticsearch")]
     public ElasticsearchOutputSettings Elasticsearch { get; set; } = new();
+
+    /// <summary>Kibana, for <c>flowrelay setup kibana</c> (the bundled dashboards).</summary>
+    [ConfigurationKeyName("kibana")]
+    public KibanaOutputSettings Kibana { get; set; } = new();
+
+    /// <summary>Alerts (optionally every flow) as CEF over syslog.</summary>
+    [ConfigurationKeyName("cef")]
+    public CefOutputSettings Cef { get; set; } = new();
 }

@@ -65,6 +65,7 @@ public sealed class RelaySettings
             errors.Add("log_level", $"must be one of {string.Join(", ", LogLevels)} (got '{LogLevel}')");
         errors.Range("stats_interval", StatsInterval, Duration.FromSeconds(1), Duration.FromHours(24));
         Inputs.Flow.Validate("inputs.flow", errors);
+        Inputs.ValidateLogInputs("inputs", errors);
         Templates.Validate("templates", errors);
         var seen = new HashSet<System.Net.IPAddress>();
         for (int i = 0; i < Exporters.Count; i++)
@@ -76,6 +77,7 @@ public sealed class RelaySettings
         Enrich.Validate("enrich", errors);
         Outputs.Ndjson.Validate("outputs.ndjson", errors);
         Outputs.Elasticsearch.Validate("outputs.elasticsearch", errors);
+        Outputs.Cef.Validate("outputs.cef", errors);
         Spool.Validate("spool", errors);
         Rules.Validate("rules", errors);
         return errors;

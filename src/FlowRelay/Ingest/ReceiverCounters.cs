@@ -7,6 +7,10 @@ public sealed class ReceiverCounters
     public long Bytes;
     /// <summary>Datagrams dropped because the queue to the decoder was full ("queue_full").</summary>
     public long DroppedQueueFull;
+    /// <summary>Datagrams from a source outside inputs.flow.allowed_exporters ("not_allowed").</summary>
+    public long DroppedNotAllowed;
+    /// <summary>Datagrams over the source's inputs.flow.rate_limit ("rate_limited").</summary>
+    public long DroppedRateLimited;
     /// <summary>Receive calls that failed (ICMP errors reported on the socket, etc.).</summary>
     public long ReceiveErrors;
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using FlowRelay.Ingest.Hardening;
 using FlowRelay.Protocols.Flows;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,14 +20,21 @@ public sealed class UdpFlowReceiver : BackgroundService
     private readonly int _receiveBufferSize;
     private readonly PacketChannel _channel;
     private readonly ILogger<UdpFlowReceiver> _logger;
+    private readonly ExporterAllowlist? _allowlist;
+    private readonly SourceRateLimiter? _rateLimiter;
     private Socket? _socket;
 
-    public UdpFlowReceiver(IPEndPoint endpoint, int receiveBufferSize, PacketChannel channel, ILogger<UdpFlowReceiver> logger)
+    /// <param name="allowlist">When set, datagrams from other sources are dropped and counted.</param>
+    /// <param name="rateLimiter">When set, datagrams over a source's rate are dropped and counted (owned by this receiver's loop).</param>
+    public UdpFlowReceiver(IPEndPoint endpoint, int receiveBufferSize, PacketChannel channel, ILogger<UdpFlowReceiver> logger,
+        ExporterAllowlist? allowlist = null, SourceRateLimiter? rateLimiter = null)
     {
         _endpoint = endpoint;
         _receiveBufferSize = receiveBufferSize;
         _channel = channel;
         _logger = logger;
+        _allowlist = allowlist;
+        _rateLimiter = rateLimiter;
     }
 
     /// <summary>The address from the configuration.</summary>
@@ -109,6 +117,16 @@ public sealed class UdpFlowReceiver : BackgroundService
             Interlocked.Add(ref counters.Bytes, length);
 
             var exporter = ExporterOf(address);
+            if (_allowlist is not null && !_allowlist.Allows(exporter))
+            {
+                Interlocked.Increment(ref counters.DroppedNotAllowed);
+                continue;
+            }
+            if (_rateLimiter is not null && !_rateLimiter.TryAcquire(exporter, System.Diagnostics.Stopwatch.GetTimestamp()))
+            {
+                Interlocked.Increment(ref counters.DroppedRateLimited);
+                continue;
+            }
             var rented = ArrayPool<byte>.Shared.Rent(length);
             buffer.AsSpan(0, length).CopyTo(rented);
             var packet = new ReceivedPacket(rented, length, exporter, receivedNs);

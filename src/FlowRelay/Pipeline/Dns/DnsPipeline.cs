@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using System.Text;
+using FlowRelay.Engine.Dns;
+using FlowRelay.Engine.Events;
+using FlowRelay.Ingest.Files;
+using FlowRelay.Ingest.Syslog;
+using FlowRelay.Protocols.Cef;
+using FlowRelay.Protocols.DnsLogs;
+using FlowRelay.Protocols.Flows;
+using FlowRelay.Protocols.Syslog;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FlowRelay.Pipeline.Dns;
+
+/// <summary>
+/// The single reader of the <see cref="LogChannel"/>: syslog header → CEF or DNS log line →
+/// <see cref="DnsEvent"/> batch → answers to the flow side's DNS join → sinks. One
+/// <see cref="DnsLogReader"/> per (input, sender, program), so format detection and the
+/// dnsmasq/Unbound line joining never mix two resolvers' lines. File positions are acknowledged
+/// only after the sinks have the events and have flushed them.
+/// </summary>
+public sealed class DnsPipeline : BackgroundService
+{
+    /// <summary>Events per batch before the sinks run; the batch also goes whenever the queue is empty.</summary>
+    public const int BatchSize = 1024;
+
+    // Readers held at once; beyond this (a flood of senders or program names) they are flushed and started afresh.
+    private const int MaxReaders = 4096;
+    private const int MaxInternedStrings = 4096;
+
+    private readonly LogChannel _channel;
+    private readonly PublicSuffixList _suffixes;
+    private readonly IDnsEventSink[] _sinks;
+    private readonly DnsAnswerFeed? _answers;
+    private readonly FilePositionStore? _positions;
+    private readonly SyslogParserOptions _syslogOptions;
+    private readonly ILogger<DnsPipeline> _logger;
+    private readonly TimeProvider _time;
+    private readonly EventBatch<DnsEvent> _batch = new(BatchSize * 2);
+    private readonly List<DnsQueryRecord> _records = new(16);
+    private readonly Dictionary<ReaderKey, DnsLogReader> _readers = new();
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<FileTailSource, (ulong Inode, long Offset)> _pendingAcks = new();
+    private readonly TimeSpan _checkpointInterval;
+    private long _lastCheckpoint;
+
+    public DnsPipeline(LogChannel channel, PublicSuffixList suffixes, IEnumerable<IDnsEventSink> sinks, SyslogParserOptions syslogOptions,
+        ILogger<DnsPipeline> logger, DnsAnswerFeed? answers = null, FilePositionStore? positions = null, TimeProvider? time = null,
+        TimeSpan? checkpointInterval = null)
+    {
+        _channel = channel;
+        _suffixes = suffixes;
+        _sinks = sinks.ToArray();
+        _answers = answers;
+        _positions = positions;
+        _syslogOptions = syslogOptions;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _checkpointInterval = checkpointInterval ?? TimeSpan.FromSeconds(1);
+    }
+
+    /// <summary>DNS events handed to the sinks.</summary>
+    public long Events;
+
+    /// <summary>CEF events handed to the sinks.</summary>
+    public long CefEvents;
+
+    /// <summary>Unexpected exceptions from a stage (should stay 0; each is logged).</summary>
+    public long StageErrors;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _channel.Reader;
+        _lastCheckpoint = Stopwatch.GetTimestamp();
+        Task<bool>? waiting = null;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                while (reader.TryRead(out var message))
+                {
+                    Process(message);
+                    if (_batch.Count >= BatchSize) RunBatch();
+                }
+                RunBatch();
+                Housekeeping(force: false);
+                waiting ??= reader.WaitToReadAsync(stoppingToken).AsTask();
+                if (!waiting.IsCompleted) await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken)).ConfigureAwait(false);
+                if (waiting.IsCompleted)
+                {
+                    if (waiting.IsCanceled || waiting.IsFaulted || !waiting.Result) break;
+                    waiting = null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // The inputs stop first (hosted services stop in reverse order): drain what they left.
+            while (reader.TryRead(out var message))
+            {
+                Process(message);
+                if (_batch.Count >= BatchSize) RunBatch();
+            }
+            foreach (var r in _readers.Values) FlushReader(r, default);
+            _readers.Clear();
+            RunBatch();
+            Housekeeping(force: true);
+            foreach (var sink in _sinks) Try(sink.Name, sink.Close);
+            _logger.LogInformation("dns pipeline stopped: {Events} DNS events, {Cef} CEF events emitted", Events, CefEvents);
+        }
+    }
+
+    /// <summary>Processes one message (public for tests that drive the pipeline without a host).</summary>
+    internal void Process(in LogMessage message)
+    {
+        try
+        {
+            ProcessMessage(message);
+            if (message.Source is FileTailSource file && message.EndOffset >= 0) _pendingAcks[file] = (message.Inode, message.EndOffset);
+        }
+        catch (Exception e)
+        {
+            StageFailed("parse", e);
+        }
+        finally
+        {
+            LogChannel.Release(message);
+        }
+    }
+
+    private void ProcessMessage(in LogMessage message)
+    {
+        var source = message.Source;
+        var counters = source.Counters;
+        ReadOnlySpan<byte> body = message.Span;
+        long headerNs = 0;
+        bool zoned = false;
+        string? host = null, app = null;
+        int appHash = 0;
+        if (source.SyslogFramed)
+        {
+            var status = SyslogParser.Parse(body, message.ReceivedNs, _syslogOptions, out var syslog);
+            counters.SyslogStatus[(int)status]++;
+            if (status != SyslogParseStatus.Ok) return;
+            body = syslog.Message;
+            headerNs = syslog.TimestampUnixNs;
+            zoned = syslog.ZoneKnown;
+            host = Intern(syslog.Hostname);
+            app = Intern(syslog.AppName);
+            appHash = app?.GetHashCode() ?? 0;
+        }
+        // RFC 3164 parsing takes "CEF" for the TAG of "host CEF:0|...", so the marker is looked for
+        // in the whole message; the CEF parser skips everything before it.
+        int cefAt = message.Span.IndexOf("CEF:"u8);
+        if (cefAt >= 0 && (body.IndexOf("CEF:"u8) >= 0 || IsCefTag(message.Span, cefAt)))
+        {
+            ProcessCef(message.Span[cefAt..], message, headerNs, host);
+            return;
+        }
+        var key = new ReaderKey(source, message.Sender, appHash);
+        if (!_readers.TryGetValue(key, out var reader))
+        {
+            if (_readers.Count >= MaxReaders)
+            {
+                foreach (var r in _readers.Values) FlushReader(r, default);
+                _readers.Clear();
+            }
+            reader = new DnsLogReader(source.Format);
+            _readers[key] = reader;
+        }
+        _records.Clear();
+        var dnsStatus = reader.Read(body, message.ReceivedNs, _records);
+        counters.DnsStatus[(int)dnsStatus]++;
+        foreach (var record in _records)
+        {
+            ref var e = ref _batch.Add();
+            e = DnsEvent.Create(record, headerNs, zoned, message.ReceivedNs, _suffixes);
+            e.Observer = message.Sender;
+            e.ObserverHostname = host;
+            e.AppName = app;
+            e.Input = source.Name;
+            counters.DnsEvents++;
+        }
+    }
+
+    // "CEF:" right after a space (a header's last field), not inside a DNS name or log text.
+    private static bool IsCefTag(ReadOnlySpan<byte> raw, int at) => at == 0 || raw[at - 1] == ' ' || raw[at - 1] == '>';
+
+    private void FlushReader(DnsLogReader reader, LogSource? source)
+    {
+        _records.Clear();
+        reader.Flush(_records);
+        foreach (var record in _records)
+        {
+            ref var e = ref _batch.Add();
+            e = DnsEvent.Create(record, 0, false, UnixNs(_time.GetUtcNow()), _suffixes);
+        }
+    }
+
+    private void ProcessCef(ReadOnlySpan<byte> body, in LogMessage message, long headerNs, string? host)
+    {
+        var counters = message.Source.Counters;
+        var status = CefParser.Parse(body, out var cef);
+        if (cef is null || status is not (CefParseStatus.Ok or CefParseStatus.BadExtension))
+        {
+            counters.CefErrors++;
+            return;
+        }
+        if (status == CefParseStatus.BadExtension) counters.CefErrors++;
+        counters.CefEvents++;
+        var input = new CefInputEvent(cef, headerNs, message.ReceivedNs, message.Sender, host, message.Source.Name, message.Truncated);
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                sink.WriteCef(input);
+            }
+            catch (Exception e)
+            {
+                StageFailed(sink.Name, e);
+            }
+        }
+        CefEvents++;
+    }
+
+    private void RunBatch()
+    {
+        if (_batch.Count > 0)
+        {
+            var events = _batch.Items;
+            if (_answers is not null)
+            {
+                try
+                {
+                    foreach (ref readonly var e in events) _answers.Add(e);
+                }
+                catch (Exception e)
+                {
+                    StageFailed("dns-answers", e);
+                }
+            }
+            foreach (var sink in _sinks)
+            {
+                try
+                {
+                    sink.Write(events);
+                }
+                catch (Exception e)
+                {
+                    StageFailed(sink.Name, e);
+                }
+            }
+            Events += events.Length;
+            _batch.Clear();
+        }
+        // Lines whose events are now with the sinks may be acknowledged (made durable at the next checkpoint).
+        if (_pendingAcks.Count > 0 && _positions is not null)
+        {
+            foreach (var (file, pos) in _pendingAcks) _positions.Stage(file.Path, pos.Inode, pos.Offset);
+            _pendingAcks.Clear();
+        }
+    }
+
+    private void Housekeeping(bool force)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var sink in _sinks) Try(sink.Name, () => sink.Tick(now));
+        long ts = Stopwatch.GetTimestamp();
+        if (_positions is not null && (force || Stopwatch.GetElapsedTime(_lastCheckpoint, ts) >= _checkpointInterval) && _positions.HasStaged)
+        {
+            _lastCheckpoint = ts;
+            // Positions are saved only after the sinks flushed the events of those lines: a crash
+            // re-reads at most the lines after the last checkpoint, never skips one.
+            foreach (var sink in _sinks) Try(sink.Name, sink.Flush);
+            Try("file-positions", _positions.Save);
+        }
+    }
+
+    private string? Intern(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty) return null;
+        if (utf8.Length > 255) return Encoding.UTF8.GetString(utf8);
+        Span<char> chars = stackalloc char[256];
+        int n = Encoding.UTF8.GetChars(utf8, chars);
+        var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(chars[..n], out var s)) return s;
+        if (_strings.Count >= MaxInternedStrings) _strings.Clear();
+        s = new string(chars[..n]);
+        _strings[s] = s;
+        return s;
+    }
+
+    private void Try(string stage, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e)
+        {
+            StageFailed(stage, e);
+        }
+    }
+
+    private void StageFailed(string stage, Exception e)
+    {
+        long n = Interlocked.Increment(ref StageErrors);
+        if (n <= 10 || n % 10000 == 0)
+            _logger.LogError(e, "dns pipeline: {Stage} failed ({Count} failures so far)", stage, n);
+    }
+
+    private static long UnixNs(DateTimeOffset t) => (t.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+
+    private readonly record struct ReaderKey(LogSource Source, IpAddr Sender, int AppHash);
+}
