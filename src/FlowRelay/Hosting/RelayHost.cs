@@ -83,6 +83,8 @@ public static class RelayHost
         }
         // Flows → disk spool → Elasticsearch, when outputs.elasticsearch is enabled (its sender stops after the pipeline).
         FlowRelay.Emit.Elasticsearch.ElasticsearchRegistration.Add(services, settings);
+        // Alerts (and with all_events, flows) as CEF over syslog.
+        FlowRelay.Emit.Cef.CefRegistration.Add(services, settings);
 
         var endpoints = settings.Inputs.Flow.Enabled ? settings.Inputs.Flow.ListenEndpoints() : [];
         foreach (var endpoint in endpoints)
