@@ -26,15 +26,15 @@ public sealed class ReloadTests : IDisposable
         var sink = new CollectingSink();
         var log = new List<string>();
         var stage = new SigmaRuleStage(_dir, new RuleEngineOptions(), new ThreatIndex(new ThreatIndexOptions()), [sink], log.Add, TimeSpan.Zero);
-        stage.Evaluate([Flow("10.1.2.3", "203.0.113.9", 15_000_000, Sec(0))]);
+        stage.Evaluate(Enriched(Flow("10.1.2.3", "93.184.216.34", 15_000_000, Sec(0))));
 
-        // Exclude 203.0.113.9 from now on? No: exclude another address; the upload window must survive the reload.
+        // Exclude 93.184.216.34 from now on? No: exclude another address; the upload window must survive the reload.
         File.AppendAllText(Path.Combine(_dir, "lists", "backup_servers.txt"), "192.0.2.11/32\n");
         var first = stage.Engine;
         Assert.Empty(stage.ReloadIfChanged());
         Assert.NotSame(first, stage.Engine);
         Assert.Equal(2, stage.Engine.KeptOnReload);
-        stage.Evaluate([Flow("10.1.2.3", "203.0.113.9", 6_000_000, Sec(10))]);
+        stage.Evaluate(Enriched(Flow("10.1.2.3", "93.184.216.34", 6_000_000, Sec(10))));
         Assert.Single(sink.Alerts, a => a.Rule.Name == "flowrelay_upload_trigger");
 
         File.WriteAllText(Path.Combine(_dir, "network", "broken.yml"), "title: broken\nlogsource: {category: network, service: connection}\ndetection:\n  sel:\n    source.ipp: 1\n  condition: sel\n");
@@ -43,7 +43,7 @@ public sealed class ReloadTests : IDisposable
         Assert.Contains(errors, e => e.ToString().StartsWith("network/broken.yml:5:5: unknown field 'source.ipp'", StringComparison.Ordinal));
         Assert.Same(running, stage.Engine);
         Assert.Contains(log, l => l.Contains("refused, previous rules stay active"));
-        stage.Evaluate([Flow("10.1.2.3", "203.0.113.9", 21_000_000, Sec(20))]);
+        stage.Evaluate(Enriched(Flow("10.1.2.3", "93.184.216.34", 21_000_000, Sec(20))));
         Assert.Equal(2, sink.Alerts.Count(a => a.Rule.Name == "flowrelay_upload_trigger"));
     }
 

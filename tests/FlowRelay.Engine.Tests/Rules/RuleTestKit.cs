@@ -1,5 +1,6 @@
 using System.Net;
 using FlowRelay.Engine.Alerts;
+using FlowRelay.Engine.Enrich;
 using FlowRelay.Engine.Events;
 using FlowRelay.Engine.Risk;
 using FlowRelay.Engine.Rules;
@@ -29,6 +30,46 @@ internal static class RuleTestKit
         e.Flow.StartNs = endNs - 1_000_000_000;
         e.Flow.Present = FlowFields.SourceAddress | FlowFields.DestinationAddress | FlowFields.Ports | FlowFields.Protocol | FlowFields.Bytes | FlowFields.Packets | FlowFields.Start | FlowFields.End;
         return e;
+    }
+
+    /// <summary>
+    /// An IPFIX biflow (RFC 5103): forward counters are what the source (the initiator) sent,
+    /// reverse counters what the destination sent back.
+    /// </summary>
+    public static FlowEvent Biflow(string src, string dst, ulong bytes, ulong reverseBytes, long endNs, ushort dport = 443)
+    {
+        var e = Flow(src, dst, bytes, endNs, dport);
+        e.Flow.ReverseBytes = reverseBytes;
+        e.Flow.ReversePackets = reverseBytes / 1400 + 1;
+        e.Flow.Present |= FlowFields.ReverseCounters;
+        e.Flow.Version = 10;
+        return e;
+    }
+
+    /// <summary>
+    /// The enrichers the relay runs by default, in the pipeline's order (RelayHost.AddEnrichers:
+    /// Community ID, networks with the default internal ranges, client/server, service names).
+    /// </summary>
+    public static IFlowEnricher[] DefaultEnrichers() =>
+    [
+        new CommunityIdEnricher(),
+        new NetworkEnricher([]),
+        new ClientServerEnricher(TimeSpan.FromSeconds(30), 10_000),
+        new ServiceNameEnricher(),
+    ];
+
+    /// <summary>Enriches the batch with the real enrichers, then evaluates it: the pipeline's path.</summary>
+    public static int RunEnriched(RuleEngine engine, IFlowEnricher[] enrichers, params FlowEvent[] events)
+    {
+        foreach (var enricher in enrichers) enricher.Enrich(events);
+        return engine.Evaluate(events);
+    }
+
+    /// <summary>The batch after a fresh set of <see cref="DefaultEnrichers"/> ran over it.</summary>
+    public static FlowEvent[] Enriched(params FlowEvent[] events)
+    {
+        foreach (var enricher in DefaultEnrichers()) enricher.Enrich(events);
+        return events;
     }
 
     public static long Sec(double s) => T0 + (long)(s * 1e9);

@@ -1,3 +1,4 @@
+using FlowRelay.Engine.Enrich;
 using FlowRelay.Engine.Events;
 using FlowRelay.Engine.Rules;
 using FlowRelay.Engine.Rules.Loading;
@@ -5,33 +6,86 @@ using static FlowRelay.Engine.Tests.Rules.RuleTestKit;
 
 namespace FlowRelay.Engine.Tests.Rules;
 
-/// <summary>Synthetic flows in event time through the bundled rules.</summary>
-public class UploadReplayTests
+/// <summary>
+/// Synthetic flows in event time through the real enrichers (default settings, as the relay runs
+/// them) and then the bundled rules: the pipeline's path, so the rules are tested on the fields
+/// enrichment really sets (network.direction, host.ip, flowrelay.upload.bytes).
+/// </summary>
+public sealed class UploadReplayTests : IDisposable
 {
     private const string Upload = "flowrelay_upload_trigger";
     private const string Repeat = "flowrelay_repeat_upload_trigger";
     private const ulong MB = 1_000_000;
+    // Public addresses: the documentation ranges (RFC 5737) are special-purpose, so inside by default.
+    private const string Internet = "93.184.216.34";
+    private const string InternetClient = "45.79.10.20";
 
-    private static (RuleEngine Engine, CollectingSink Sink) Bundled(RuleEngineOptions? o = null)
+    private readonly IFlowEnricher[] _enrichers = DefaultEnrichers();
+    private string? _tempRules;
+
+    public void Dispose()
     {
-        var r = RuleLoader.LoadDirectory(BundledRules);
+        if (_tempRules is not null) Directory.Delete(_tempRules, true);
+    }
+
+    private static (RuleEngine Engine, CollectingSink Sink) Bundled(RuleEngineOptions? o = null, string? dir = null)
+    {
+        var r = RuleLoader.LoadDirectory(dir ?? BundledRules);
         Assert.True(r.IsValid, string.Join("\n", r.Errors));
         return RuleTestKit.Engine(r.RuleSet!, o);
     }
+
+    private int Run(RuleEngine engine, params FlowEvent[] events) => RunEnriched(engine, _enrichers, events);
 
     [Fact]
     public void Upload_trips_exactly_when_the_sliding_sum_crosses_20_MB()
     {
         var (engine, sink) = Bundled();
-        for (int i = 0; i < 20; i++) Run(engine, Flow("10.1.2.3", "203.0.113.9", MB, Sec(i * 10)));
+        for (int i = 0; i < 20; i++) Run(engine, Flow("10.1.2.3", Internet, MB, Sec(i * 10)));
         Assert.Empty(sink.Of(Upload)); // exactly 20 MB: not "gt"
-        Run(engine, Flow("10.1.2.3", "203.0.113.9", 1, Sec(200)));
+        Run(engine, Flow("10.1.2.3", Internet, 1, Sec(200)));
         var alert = Assert.Single(sink.Of(Upload));
         Assert.Equal(20 * MB + 1, alert.Value);
         Assert.Equal(20_000_000, alert.Threshold);
         Assert.Equal("10.1.2.3", alert.Host);
-        Assert.Equal(KeyValuePair.Create("source.ip", "10.1.2.3"), Assert.Single(alert.Fields));
+        Assert.Equal(KeyValuePair.Create("host.ip", "10.1.2.3"), Assert.Single(alert.Fields));
         Assert.Equal(21, alert.EventCount);
+    }
+
+    [Fact]
+    public void An_external_client_pulling_25_MB_from_an_internal_server_in_a_biflow_is_an_upload_by_the_server()
+    {
+        var (engine, sink) = Bundled();
+        // IPFIX biflow (RFC 5103): the external client started the connection (forward = its
+        // 200 kB of requests), the 25 MB the internal server sent back are the reverse counters.
+        Run(engine, Biflow(InternetClient, "10.1.2.3", 200_000, 25 * MB, Sec(60), dport: 443));
+        var alert = Assert.Single(sink.Of(Upload));
+        Assert.Equal("10.1.2.3", alert.Host);
+        Assert.Equal(KeyValuePair.Create("host.ip", "10.1.2.3"), Assert.Single(alert.Fields));
+        Assert.Equal(25 * MB, alert.Value);
+        Assert.Equal(20, alert.RiskScore);
+        Assert.Contains(sink.Risks, r => r.Host == "10.1.2.3");
+    }
+
+    [Fact]
+    public void An_internal_host_downloading_25_MB_raises_nothing()
+    {
+        var (engine, sink) = Bundled();
+        // Biflow: the internal client asks (200 kB forward) and receives 25 MB (reverse).
+        Run(engine, Biflow("10.1.2.4", Internet, 200_000, 25 * MB, Sec(60)));
+        // The same download as two one-way records (NetFlow v9 / uniflow IPFIX).
+        Run(engine, Flow(Internet, "10.1.2.5", 25 * MB, Sec(61), dport: 50000), Flow("10.1.2.5", Internet, 200_000, Sec(61)));
+        Assert.Empty(sink.Alerts);
+    }
+
+    [Fact]
+    public void An_upload_sent_back_over_a_connection_the_outside_started_is_still_an_upload()
+    {
+        var (engine, sink) = Bundled();
+        // One-way records of a connection the external side opened: the internal host's reply
+        // record (source internal, 25 MB) is the upload, whatever the ports say.
+        Run(engine, Flow(InternetClient, "10.1.2.3", 100_000, Sec(10), dport: 8443), Flow("10.1.2.3", InternetClient, 25 * MB, Sec(10), dport: 50000));
+        Assert.Equal("10.1.2.3", Assert.Single(sink.Of(Upload)).Host);
     }
 
     [Fact]
@@ -40,9 +94,9 @@ public class UploadReplayTests
         var (engine, sink) = Bundled();
         // 12 MB in the two minutes before 10:05:00 and 12 MB in the two after: a fixed 5-minute
         // bucket would see 12 + 12 separately; the sliding window sees 24 within 4 minutes.
-        for (int i = 0; i < 12; i++) Run(engine, Flow("10.1.2.3", "203.0.113.9", MB, Sec(180 + i * 10)));
+        for (int i = 0; i < 12; i++) Run(engine, Flow("10.1.2.3", Internet, MB, Sec(180 + i * 10)));
         Assert.Empty(sink.Of(Upload));
-        for (int i = 0; i < 12; i++) Run(engine, Flow("10.1.2.3", "203.0.113.9", MB, Sec(300 + i * 10)));
+        for (int i = 0; i < 12; i++) Run(engine, Flow("10.1.2.3", Internet, MB, Sec(300 + i * 10)));
         var alert = Assert.Single(sink.Of(Upload));
         Assert.Equal(Sec(300 + 8 * 10), alert.TimeNs); // the 21st MB
     }
@@ -51,26 +105,51 @@ public class UploadReplayTests
     public void Bytes_older_than_the_window_do_not_count()
     {
         var (engine, sink) = Bundled();
-        Run(engine, Flow("10.1.2.3", "203.0.113.9", 15 * MB, Sec(0)));
-        Run(engine, Flow("10.1.2.3", "203.0.113.9", 15 * MB, Sec(301)));
+        Run(engine, Flow("10.1.2.3", Internet, 15 * MB, Sec(0)));
+        Run(engine, Flow("10.1.2.3", Internet, 15 * MB, Sec(301)));
         Assert.Empty(sink.Of(Upload));
-        Run(engine, Flow("10.1.2.3", "203.0.113.9", 6 * MB, Sec(400)));
+        Run(engine, Flow("10.1.2.3", Internet, 6 * MB, Sec(400)));
         Assert.Single(sink.Of(Upload));
     }
 
     [Fact]
-    public void Downloads_internal_traffic_and_excluded_destinations_raise_nothing()
+    public void Downloads_and_internal_traffic_raise_nothing()
     {
         var (engine, sink) = Bundled();
         for (int i = 0; i < 10; i++)
         {
             Run(engine,
-                Flow("203.0.113.9", "10.1.2.4", 10 * MB, Sec(i)),     // download (external source)
-                Flow("10.1.2.3", "10.9.9.9", 10 * MB, Sec(i)),        // internal to internal
-                Flow("10.1.2.3", "192.0.2.10", 10 * MB, Sec(i)),      // backup server (filter)
-                Flow("10.1.2.3", "198.51.100.7", 10 * MB, Sec(i)));   // update CDN (filter)
+                Flow(Internet, "10.1.2.4", 10 * MB, Sec(i), dport: 50000), // download (one-way record)
+                Flow("10.1.2.3", "10.9.9.9", 10 * MB, Sec(i)),              // internal to internal
+                Flow("10.1.2.3", "192.168.7.7", 10 * MB, Sec(i)));           // internal to internal
         }
         Assert.Empty(sink.Alerts);
+    }
+
+    [Fact]
+    public void Excluded_peers_raise_nothing_in_either_direction_other_peers_still_do()
+    {
+        // The shipped lists hold documentation addresses (inside by default); put public ones in a copy.
+        _tempRules = Path.Combine(Path.GetTempPath(), "flowrelay-rules-" + Guid.NewGuid().ToString("N"));
+        foreach (var f in Directory.GetFiles(BundledRules, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(_tempRules, Path.GetRelativePath(BundledRules, f));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(f, to);
+        }
+        File.WriteAllText(Path.Combine(_tempRules, "lists", "backup_servers.txt"), "93.184.216.10/32\n");
+        File.WriteAllText(Path.Combine(_tempRules, "lists", "update_cdn_ranges.txt"), "151.101.0.0/16\n");
+        var (engine, sink) = Bundled(dir: _tempRules);
+        for (int i = 0; i < 10; i++)
+        {
+            Run(engine,
+                Flow("10.1.2.3", "93.184.216.10", 10 * MB, Sec(i)),                    // to the backup server
+                Biflow("93.184.216.10", "10.1.2.3", 10_000, 10 * MB, Sec(i), dport: 22), // the backup server pulls
+                Flow("10.1.2.3", "151.101.1.1", 10 * MB, Sec(i)));                     // update CDN
+        }
+        Assert.Empty(sink.Alerts);
+        Run(engine, Flow("10.1.2.3", Internet, 21 * MB, Sec(20)));
+        Assert.Single(sink.Of(Upload));
     }
 
     [Fact]
@@ -79,13 +158,17 @@ public class UploadReplayTests
         var (engine, sink) = Bundled();
         for (int upload = 0; upload < 3; upload++)
         {
-            Run(engine, Flow("10.1.2.3", "203.0.113.9", 21 * MB, Sec(upload * 3600)));
+            // Alternate a plain upload and one carried in a biflow's reverse counters: both count.
+            Run(engine, upload % 2 == 0
+                ? Flow("10.1.2.3", Internet, 21 * MB, Sec(upload * 3600))
+                : Biflow(InternetClient, "10.1.2.3", 10_000, 21 * MB, Sec(upload * 3600)));
             Assert.Equal(upload + 1, sink.Of(Upload).Count);
             Assert.Equal(upload == 2 ? 1 : 0, sink.Of(Repeat).Count);
         }
         var repeat = sink.Of(Repeat).Single();
         Assert.Equal(3, repeat.Value);
         Assert.Equal("10.1.2.3", repeat.Host);
+        Assert.Equal(KeyValuePair.Create("host.ip", "10.1.2.3"), Assert.Single(repeat.Fields));
         Assert.True(repeat.RiskScore > 90, $"score {repeat.RiskScore}");
         Assert.Contains(sink.Alerts, a => a.Kind == "threat_index" && a.Rule.Id == "flowrelay-threat-index-critical");
         Assert.Equal(4, sink.Risks.Count);
@@ -95,9 +178,9 @@ public class UploadReplayTests
     public void A_60_MB_upload_raises_three_upload_alerts()
     {
         var (engine, sink) = Bundled();
-        for (int i = 0; i < 60; i++) Run(engine, Flow("10.1.2.3", "203.0.113.9", MB, Sec(i)));
+        for (int i = 0; i < 60; i++) Run(engine, Flow("10.1.2.3", Internet, MB, Sec(i)));
         Assert.Equal(2, sink.Of(Upload).Count); // 21 + 21 MB consumed, 18 MB left over
-        Run(engine, Flow("10.1.2.3", "203.0.113.9", 3 * MB, Sec(61)));
+        Run(engine, Flow("10.1.2.3", Internet, 3 * MB, Sec(61)));
         Assert.Equal(3, sink.Of(Upload).Count);
         Assert.Single(sink.Of(Repeat));
     }
@@ -106,13 +189,13 @@ public class UploadReplayTests
     public void Late_flows_within_the_lateness_count_later_ones_are_dropped()
     {
         var (engine, sink) = Bundled(new RuleEngineOptions { Lateness = TimeSpan.FromMinutes(2) });
-        Run(engine, Flow("10.1.2.3", "203.0.113.9", 15 * MB, Sec(600)));
+        Run(engine, Flow("10.1.2.3", Internet, 15 * MB, Sec(600)));
         // Arrives after a flow 60 s newer, but its own time is inside the window: counts.
-        Run(engine, Flow("10.9.9.9", "203.0.113.9", 1, Sec(660)));
-        Run(engine, Flow("10.1.2.3", "203.0.113.9", 6 * MB, Sec(590)));
+        Run(engine, Flow("10.9.9.9", Internet, 1, Sec(660)));
+        Run(engine, Flow("10.1.2.3", Internet, 6 * MB, Sec(590)));
         Assert.Single(sink.Of(Upload));
         // More than 2 minutes behind the newest event time: dropped and counted.
-        Run(engine, Flow("10.1.2.3", "203.0.113.9", 30 * MB, Sec(500)));
+        Run(engine, Flow("10.1.2.3", Internet, 30 * MB, Sec(500)));
         Assert.Single(sink.Of(Upload));
         Assert.Equal(1, engine.CorrelationCounters.Single(c => c.RuleId == "6ded69dc-31ec-4a4d-821c-01f620ca8226").LateDropped);
     }
@@ -121,9 +204,9 @@ public class UploadReplayTests
     public void A_late_flow_completes_a_window_that_already_slid_past()
     {
         var (engine, sink) = Bundled(new RuleEngineOptions { Lateness = TimeSpan.FromMinutes(10) });
-        Run(engine, Flow("10.1.2.3", "203.0.113.9", 15 * MB, Sec(0)));
-        Run(engine, Flow("10.1.2.3", "203.0.113.9", 1, Sec(400)));  // window now (100 s, 400 s]
-        Run(engine, Flow("10.1.2.3", "203.0.113.9", 6 * MB, Sec(60))); // within 5 min of the 15 MB
+        Run(engine, Flow("10.1.2.3", Internet, 15 * MB, Sec(0)));
+        Run(engine, Flow("10.1.2.3", Internet, 1, Sec(400)));  // window now (100 s, 400 s]
+        Run(engine, Flow("10.1.2.3", Internet, 6 * MB, Sec(60))); // within 5 min of the 15 MB
         Assert.Single(sink.Of(Upload));
     }
 
@@ -137,9 +220,9 @@ public class UploadReplayTests
             for (int i = 0; i < batch.Length; i++)
             {
                 int n = b * batch.Length + i;
-                batch[i] = Flow($"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}", "203.0.113.9", 1000, Sec(n * 0.001));
+                batch[i] = Flow($"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}", Internet, 1000, Sec(n * 0.001));
             }
-            engine.Evaluate(batch);
+            RunEnriched(engine, _enrichers, batch);
         }
         var c = engine.CorrelationCounters.Single(x => x.RuleId == "6ded69dc-31ec-4a4d-821c-01f620ca8226");
         Assert.True(c.Groups <= 1000, $"groups {c.Groups}");
