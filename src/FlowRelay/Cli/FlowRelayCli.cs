@@ -111,6 +111,7 @@ public static class FlowRelayCli
         var sink = new ConsoleAlertSink(output, json);
         var engine = new FlowRelay.Engine.Rules.RuleEngine(result.RuleSet!, new FlowRelay.Engine.Rules.RuleEngineOptions(),
             new FlowRelay.Engine.Risk.ThreatIndex(new FlowRelay.Engine.Risk.ThreatIndexOptions()), [sink]);
+        var networks = new FlowRelay.Engine.Enrich.NetworkEnricher([]);
         var batch = new List<FlowRelay.Engine.Events.FlowEvent>(1024);
         long lines = 0, read = 0, bad = 0;
         foreach (var line in File.ReadLines(events.FullName))
@@ -123,6 +124,9 @@ public static class FlowRelayCli
                 continue;
             }
             read++;
+            // Documents without the enrichment fields (ECS flows from elsewhere) get what the
+            // relay's network enricher would have set, with the default internal ranges.
+            if (e.Direction == FlowRelay.Engine.Events.NetworkDirection.None) networks.Enrich(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref e, 1));
             batch.Add(e);
             if (batch.Count == 1024)
             {

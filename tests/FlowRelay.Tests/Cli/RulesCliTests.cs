@@ -37,12 +37,12 @@ public class RulesCliTests
     {
         using var dir = new TempDir();
         var lines = Enumerable.Range(0, 3).Select(i =>
-            $"{{\"@timestamp\":\"2026-11-28T10:0{i}:00.000Z\",\"source\":{{\"ip\":\"10.1.2.3\",\"port\":50000,\"bytes\":21000000}},\"destination\":{{\"ip\":\"203.0.113.9\",\"port\":443}},\"network\":{{\"transport\":\"tcp\",\"iana_number\":\"6\"}}}}");
+            $"{{\"@timestamp\":\"2026-11-28T10:0{i}:00.000Z\",\"source\":{{\"ip\":\"10.1.2.3\",\"port\":50000,\"bytes\":21000000}},\"destination\":{{\"ip\":\"93.184.216.34\",\"port\":443}},\"network\":{{\"transport\":\"tcp\",\"iana_number\":\"6\"}}}}");
         File.WriteAllLines(dir.File("flows.ndjson"), lines.Append("not json"));
         var (code, output, error) = await Invoke("rules", "test", "--events", dir.File("flows.ndjson"));
         Assert.Equal(0, code);
         Assert.Equal(3, output.Split('\n').Count(l => l.Contains("ALERT [high] Internal host sent more than 20 MB")));
-        Assert.Contains("ALERT [critical] Internal host triggered the upload alert more than twice in 24 hours: source.ip=10.1.2.3", output);
+        Assert.Contains("ALERT [critical] Internal host triggered the upload alert more than twice in 24 hours: host.ip=10.1.2.3", output);
         Assert.Contains("flows.ndjson:4: skipped: not JSON", error);
         Assert.Contains("# 3 events replayed (1 skipped)", error);
     }
