@@ -112,7 +112,7 @@ public class ConfigLoaderTests
     public void Unknown_key_is_named()
     {
         AssertError(Yaml("stats_intervl: 5s\n"),
-            "setting 'stats_intervl': unknown setting (known here: data_dir, enrich, exporters, inputs, log_level, metrics, outputs, rules, stats_interval, templates)");
+            "setting 'stats_intervl': unknown setting (known here: data_dir, enrich, exporters, inputs, log_level, metrics, outputs, rules, spool, stats_interval, templates)");
         AssertError(Yaml("templates:\n  timout: 5m\n"),
             "setting 'templates.timout': unknown setting (known here: max_exporters, max_templates, pending_max_age, pending_max_bytes, persist_interval, timeout)");
     }

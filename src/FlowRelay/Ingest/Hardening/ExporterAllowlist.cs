@@ -68,8 +68,9 @@ public sealed class ExporterAllowlist
             network = new IPNetwork(a, a.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
             return true;
         }
-        // IPNetwork.TryParse refuses host bits set ("192.0.2.1/24"); that is a typo worth refusing too.
-        return IPNetwork.TryParse(t, out network);
+        if (!IPNetwork.TryParse(t, out network)) return false;
+        // Host bits set ("192.0.2.1/24") is most likely a typo for a single address or another range: refuse it.
+        return IPAddress.TryParse(t[..t.IndexOf('/', StringComparison.Ordinal)], out var given) && given.Equals(network.BaseAddress);
     }
 
     /// <summary>True when <paramref name="exporter"/> is inside one of the ranges.</summary>
