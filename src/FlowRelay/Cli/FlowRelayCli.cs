@@ -44,7 +44,9 @@ public static class FlowRelayCli
         validate.SetAction(parse => Validate(parse.GetValue(validateConfig), output, error));
         root.Add(validate);
 
-        root.Add(FlowRelay.Emit.Elasticsearch.SetupCommand.Build(output, error));
+        var setup = FlowRelay.Emit.Elasticsearch.SetupCommand.Build(output, error);
+        setup.Add(FlowRelay.Emit.Kibana.KibanaSetupCommand.Build(output, error));
+        root.Add(setup);
 
         var rulesDir = new Option<DirectoryInfo?>("--rules", "-r") { Description = "Rules folder (default: the rules/ folder next to the executable)." };
         var rulesValidate = new Command("validate", "Load every Sigma rule, filter and list in the folder offline; print each error as file:line:column: reason (exit 0 valid, 1 invalid).") { rulesDir };

@@ -77,6 +77,7 @@ public sealed class RelaySettings
         Enrich.Validate("enrich", errors);
         Outputs.Ndjson.Validate("outputs.ndjson", errors);
         Outputs.Elasticsearch.Validate("outputs.elasticsearch", errors);
+        Outputs.Kibana.Validate("outputs.kibana", errors);
         Outputs.Cef.Validate("outputs.cef", errors);
         Spool.Validate("spool", errors);
         Rules.Validate("rules", errors);
