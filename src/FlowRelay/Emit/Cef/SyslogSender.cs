@@ -173,7 +173,7 @@ public sealed class SyslogSender : IAsyncDisposable
                     }
                     failures = 0;
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                catch (Exception e) when (e is SocketException or IOException or AuthenticationException or ObjectDisposedException)
                 {
                     Interlocked.Increment(ref Counters.SendFailures);
                     if (failures == 0)
@@ -257,22 +257,17 @@ public sealed class SyslogSender : IAsyncDisposable
         }
     }
 
-    private X509Certificate2Collection? _ca;
+    private X509Certificate2? _ca;
 
     private bool ValidateServer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None) return true;
         if (string.IsNullOrEmpty(_options.CaFile) || certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
         // Trust exactly the configured CA (a private PKI), with the name still checked.
-        if (_ca is null)
-        {
-            var bundle = new X509Certificate2Collection();
-            bundle.ImportFromPemFile(_options.CaFile);
-            _ca = bundle;
-        }
+        _ca ??= X509Certificate2.CreateFromPemFile(_options.CaFile);
         using var custom = new X509Chain();
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(_ca);
+        custom.ChainPolicy.CustomTrustStore.Add(_ca);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return custom.Build(new X509Certificate2(certificate));
     }

@@ -32,9 +32,8 @@ public static class ElasticsearchConnection
         }
         else if (s.CaFile.Length > 0)
         {
-            var bundle = new X509Certificate2Collection();
-            bundle.ImportFromPemFile(s.CaFile);
-            settings = settings.ServerCertificateValidationCallback(CertificateValidations.AuthorityIsRoot(bundle[0]));
+            var ca = X509Certificate2.CreateFromPemFile(s.CaFile);
+            settings = settings.ServerCertificateValidationCallback(CertificateValidations.AuthorityIsRoot(ca));
         }
         return new ElasticsearchClient(settings);
     }

@@ -1,0 +1,64 @@
+using FlowRelay.Protocols;
+using FlowRelay.Protocols.Cef;
+using FlowRelay.Protocols.DnsLogs;
+using FlowRelay.Protocols.Flows;
+using FlowRelay.Protocols.Syslog;
+
+namespace FlowRelay.Fuzz;
+
+/// <summary>
+/// One target per decoder/parser. Each must return for any input: the parsers' contract is a
+/// status, never an exception, so any exception escaping a target is a finding.
+/// </summary>
+public static class FuzzTargets
+{
+    private struct CountingSink : IFlowRecordSink
+    {
+        public long Records;
+        public void OnRecord(ref FlowRecord record) => Records++;
+    }
+
+    private struct NullFrames : ISyslogFrameSink
+    {
+        public void OnFrame(ReadOnlySpan<byte> frame, bool truncated) { }
+    }
+
+    public static readonly IReadOnlyDictionary<string, Action<ReadOnlySpan<byte>>> All = new Dictionary<string, Action<ReadOnlySpan<byte>>>
+    {
+        ["flow"] = Flow,
+        ["syslog"] = Syslog,
+        ["syslog-framing"] = SyslogFraming,
+        ["bind"] = data => BindQueryLogParser.Parse(data, out _),
+        ["unbound"] = data => UnboundLogParser.Parse(data, 1_795_840_000_000_000_000, out _, out _),
+        ["dnsmasq"] = data => DnsmasqLogParser.Parse(data, 1_795_840_000_000_000_000, out _),
+        ["zeek-json"] = data => ZeekDnsJsonParser.Parse(data, out _),
+        ["cef"] = data => CefParser.Parse(data, out _),
+    };
+
+    /// <summary>
+    /// The flow decoder with state carried across inputs the way an exporter's packets arrive:
+    /// the first byte picks one of four exporters, so templates learned from one input meet data
+    /// sets of later ones.
+    /// </summary>
+    public static void Flow(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty) return;
+        var sink = new CountingSink();
+        var exporter = IpAddr.FromV4(0xC0000200u + (uint)(data[0] & 3));
+        _decoder.Decode(data[1..], exporter, 1_795_840_000_000_000_000, ref sink);
+    }
+
+    private static readonly FlowDecoder _decoder = new(new FlowDecoderOptions { MaxTemplates = 256, MaxExporters = 8, PendingMaxBytes = 64 * 1024 });
+
+    public static void Syslog(ReadOnlySpan<byte> data) => SyslogParser.Parse(data, 1_795_840_000_000_000_000, out _);
+
+    public static void SyslogFraming(ReadOnlySpan<byte> data)
+    {
+        var decoder = new SyslogFrameDecoder(4096);
+        var sink = new NullFrames();
+        // Split the input in two feeds, as TCP may.
+        int cut = data.Length / 3;
+        decoder.Feed(data[..cut], ref sink);
+        decoder.Feed(data[cut..], ref sink);
+    }
+}
