@@ -1,3 +1,5 @@
+using FlowRelay.Engine.Counters;
+
 namespace FlowRelay.Engine.Risk;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace FlowRelay.Engine.Risk;
 /// event time, score(t) = score(t0) · 2^−(t − t0)/half-life, so a host that stops misbehaving
 /// falls back through the levels. Not thread-safe: used from the pipeline thread.
 /// </summary>
-public sealed class ThreatIndex(ThreatIndexOptions options)
+public sealed class ThreatIndex(ThreatIndexOptions options) : ICounterSource
 {
     private readonly Dictionary<string, (double Score, long TimeNs, RiskLevel Level)> _hosts = new(StringComparer.Ordinal);
 
@@ -16,9 +18,25 @@ public sealed class ThreatIndex(ThreatIndexOptions options)
 
     public int Count => _hosts.Count;
 
+    /// <summary>Alerts that added points to a host.</summary>
+    public long Scored { get; private set; }
+
+    /// <inheritdoc />
+    string ICounterSource.CounterSection => "risk";
+
+    /// <inheritdoc />
+    IEnumerable<KeyValuePair<string, long>> ICounterSource.ReadCounters() =>
+    [
+        new("hosts", _hosts.Count),
+        new("hosts_capacity", Options.MaxHosts),
+        new("hosts_evicted", Evictions),
+        new("alerts_scored", Scored),
+    ];
+
     /// <summary>Adds <paramref name="points"/> to <paramref name="host"/> at event time <paramref name="timeNs"/>; returns the new score and the level before and after.</summary>
     public (double Score, RiskLevel Before, RiskLevel After) Add(string host, int points, long timeNs)
     {
+        Scored++;
         _hosts.TryGetValue(host, out var h);
         double score = Decay(h.Score, h.TimeNs, timeNs) + points;
         var level = Options.LevelOf(score);

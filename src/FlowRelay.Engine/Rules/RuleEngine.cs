@@ -23,6 +23,8 @@ public sealed class RuleEngine
     private readonly bool[] _detectionAlerts;
     private readonly Dictionary<(int Rule, IpAddr Host), long> _detectionSuppress = new();
     private readonly FieldAccessor<FlowEvent>[] _detectionHost;
+    private readonly long[] _matches;
+    private readonly int _maxGroups;
 
     /// <summary>Builds the engine; on a reload pass the engine being replaced as <c>previous</c>, so correlations defined the same way keep their windows.</summary>
     public RuleEngine(RuleSet rules, RuleEngineOptions options, ThreatIndex threatIndex, IEnumerable<IAlertSink> sinks, RuleEngine? previous = null)
@@ -42,6 +44,8 @@ public sealed class RuleEngine
                 if (previous._states.FirstOrDefault(s => s.Plan.Rule.Info.Id == state.Plan.Rule.Info.Id) is { } old && state.AdoptFrom(old)) KeptOnReload++;
             }
         }
+        _matches = new long[rules.Detections.Count];
+        _maxGroups = options.MaxGroups;
         _detectionHost = rules.Detections.Select(d => FlowEventFields.Table.TryGet(d.Info.HostField ?? "source.ip", out var a) ? a : null!).ToArray();
     }
 
@@ -55,6 +59,18 @@ public sealed class RuleEngine
     /// <summary>Alerts raised so far.</summary>
     public long Alerts { get; private set; }
 
+    /// <summary>Events evaluated so far (every event of every batch).</summary>
+    public long EventsEvaluated { get; private set; }
+
+    /// <summary>Detection alerts left out because the same rule and host alerted within the rule's <c>suppress</c> time.</summary>
+    public long DetectionSuppressed { get; private set; }
+
+    /// <summary>Most group keys one correlation holds (<see cref="RuleEngineOptions.MaxGroups"/>).</summary>
+    public int MaxGroupsPerCorrelation => _maxGroups;
+
+    /// <summary>Events each detection rule matched (filters applied), in <see cref="RuleSet.Detections"/> order.</summary>
+    public long MatchesOf(int detection) => Volatile.Read(ref _matches[detection]);
+
     /// <summary>Per correlation: groups held, late drops, expired/evicted groups, suppressed and fired alerts.</summary>
     public IEnumerable<(string RuleId, int Groups, long LateDropped, long Expired, long Evicted, long Suppressed, long Fired)> CorrelationCounters =>
         _states.Select(s => (s.Plan.Rule.Info.Id, s.Groups, s.LateDropped, s.Expired, s.Evicted, s.Suppressed, s.Fired));
@@ -63,6 +79,7 @@ public sealed class RuleEngine
     public int Evaluate(ReadOnlySpan<FlowEvent> events)
     {
         long before = Alerts;
+        EventsEvaluated += events.Length;
         var detections = _rules.Detections;
         for (int n = 0; n < events.Length; n++)
         {
@@ -70,6 +87,7 @@ public sealed class RuleEngine
             for (int d = 0; d < detections.Count; d++)
             {
                 if (!detections[d].Matcher.Match(in e)) continue;
+                _matches[d]++;
                 long t = EventTime(in e);
                 if (_detectionAlerts[d]) DetectionAlert(d, in e, t);
                 foreach (var (state, input) in _eventConsumers[d])
@@ -91,7 +109,11 @@ public sealed class RuleEngine
         hostField.Ip!(in e, out var host);
         if (info.Suppress > TimeSpan.Zero)
         {
-            if (_detectionSuppress.TryGetValue((d, host), out long last) && t - last < info.Suppress.Ticks * 100) return;
+            if (_detectionSuppress.TryGetValue((d, host), out long last) && t - last < info.Suppress.Ticks * 100)
+            {
+                DetectionSuppressed++;
+                return;
+            }
             if (_detectionSuppress.Count > 100_000) _detectionSuppress.Clear();
             _detectionSuppress[(d, host)] = t;
         }

@@ -22,6 +22,7 @@ public sealed class SigmaRuleStage : IFlowRuleStage
     private readonly TimeSpan _reloadInterval;
     private long _lastCheck = Stopwatch.GetTimestamp();
     private string _fingerprint;
+    private Dictionary<string, long> _previousMatches = new(StringComparer.Ordinal);
 
     /// <summary>Loads the folder; throws <see cref="InvalidOperationException"/> listing every error when it does not load.</summary>
     public SigmaRuleStage(string directory, RuleEngineOptions options, ThreatIndex threat, IEnumerable<IAlertSink> sinks, Action<string> log, TimeSpan reloadInterval)
@@ -41,6 +42,30 @@ public sealed class SigmaRuleStage : IFlowRuleStage
 
     /// <summary>The engine running now.</summary>
     public RuleEngine Engine { get; private set; }
+
+    /// <summary>Rule sets replaced by a reload.</summary>
+    public long Reloads { get; private set; }
+
+    /// <summary>Changed rule folders refused (the running rules stayed).</summary>
+    public long ReloadsRefused { get; private set; }
+
+    /// <summary>Events evaluated by the engines replaced on reload.</summary>
+    public long PreviousEvents { get; private set; }
+
+    /// <summary>Alerts raised by the engines replaced on reload.</summary>
+    public long PreviousAlerts { get; private set; }
+
+    /// <summary>Detection matches of the engines replaced on reload.</summary>
+    public long PreviousMatches { get; private set; }
+
+    /// <summary>Matches of the detection rule with this id in the engines replaced on reload.</summary>
+    public long PreviousMatchesOf(string ruleId) => _previousMatches.TryGetValue(ruleId, out long n) ? n : 0;
+
+    /// <summary>The stage's figures for stats.json (<c>rules</c>).</summary>
+    public RuleStageCounters Counters => new(this);
+
+    /// <summary>Matches per detection rule for stats.json (<c>rules.matches_per_rule</c>).</summary>
+    public RuleMatchCounters MatchCounters => new(this);
 
     /// <inheritdoc />
     public int Evaluate(ReadOnlySpan<FlowEvent> events)
@@ -62,10 +87,24 @@ public sealed class SigmaRuleStage : IFlowRuleStage
         var r = RuleLoader.LoadDirectory(_directory);
         if (!r.IsValid)
         {
+            ReloadsRefused++;
             _log($"rules: changes in {_directory} refused, previous rules stay active:\n  " + string.Join("\n  ", r.Errors));
             return r.Errors;
         }
-        Engine = new RuleEngine(r.RuleSet!, _options, _threat, _sinks, Engine);
+        var old = Engine;
+        var matches = new Dictionary<string, long>(_previousMatches, StringComparer.Ordinal);
+        long total = PreviousMatches;
+        for (int d = 0; d < old.Rules.Detections.Count; d++)
+        {
+            long n = old.MatchesOf(d);
+            string id = old.Rules.Detections[d].Info.Id;
+            matches[id] = matches.GetValueOrDefault(id) + n;
+            total += n;
+        }
+        // The new engine first, then the totals: a concurrent stats read undercounts for a moment rather than double counts.
+        Engine = new RuleEngine(r.RuleSet!, _options, _threat, _sinks, old);
+        (PreviousEvents, PreviousAlerts, PreviousMatches, _previousMatches) = (PreviousEvents + old.EventsEvaluated, PreviousAlerts + old.Alerts, total, matches);
+        Reloads++;
         _log($"rules: reloaded {Describe(r.RuleSet!)}; {Engine.KeptOnReload} correlation(s) kept their windows");
         return [];
     }

@@ -57,6 +57,7 @@ public static class FlowRelayCli
         var rulesTest = new Command("test", "Replay saved flow events through the rules in event-time order of the file and print the alerts (exit 0 when replayed, 1 when the rules or the file cannot be read).") { testRules, testEvents, testJson };
         rulesTest.SetAction(parse => TestRules(parse.GetValue(testRules), parse.GetValue(testEvents)!, parse.GetValue(testJson), output, error));
         root.Add(new Command("rules", "Work with the Sigma rules.") { rulesValidate, rulesTest });
+        root.Add(RiskCommand.Build(output, error));
         return root;
     }
 

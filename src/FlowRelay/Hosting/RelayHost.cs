@@ -64,7 +64,13 @@ public static class RelayHost
                 services.AddSingleton<IFlowEventSink>(sp => sp.GetRequiredService<AlertNdjsonSink>());
             }
             services.AddSingleton(new ThreatIndex(new ThreatIndexOptions { HalfLife = settings.Rules.RiskHalfLife.Value }));
-            services.AddSingleton<IFlowRuleStage>(sp =>
+            services.AddSingleton<ICounterSource>(sp => sp.GetRequiredService<ThreatIndex>());
+            services.AddSingleton<IFlowRuleStage>(sp => sp.GetRequiredService<SigmaRuleStage>());
+            services.AddSingleton<RuleStageCounters>();
+            services.AddSingleton<ICounterSource>(sp => sp.GetRequiredService<RuleStageCounters>());
+            services.AddSingleton<RuleMatchCounters>();
+            services.AddSingleton<ICounterSource>(sp => sp.GetRequiredService<RuleMatchCounters>());
+            services.AddSingleton(sp =>
             {
                 var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("FlowRelay.Rules");
                 var options = new RuleEngineOptions { Lateness = settings.Rules.Lateness.Value, MaxGroups = settings.Rules.MaxGroups };
