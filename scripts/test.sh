@@ -19,6 +19,8 @@ declare -A PROVIDER=(
   [ip]=iproute2 [ss]=iproute2
   [ping]=iputils-ping
   [timeout]=coreutils
+  [named]=bind9 [dnsmasq]=dnsmasq-base [unbound]=unbound [dig]=dnsutils
+  [rsyslogd]=rsyslog
 )
 
 missing=()
@@ -27,6 +29,8 @@ for bin in "${!PROVIDER[@]}"; do
 done
 # Data packages: the Public Suffix List the DNS events are split with, and its test vectors.
 [[ -e /usr/share/publicsuffix/public_suffix_list.dat && -e /usr/share/doc/publicsuffix/examples/test_psl.txt ]] || missing+=(publicsuffix)
+# rsyslog's TLS driver (the DNS integration tests forward over TLS with client certificates).
+dpkg -s rsyslog-gnutls >/dev/null 2>&1 || missing+=(rsyslog-gnutls)
 
 if ((${#missing[@]} > 0)); then
   mapfile -t pkgs < <(printf '%s\n' "${missing[@]}" | sort -u)
@@ -35,8 +39,15 @@ if ((${#missing[@]} > 0)); then
     log "not root: cannot apt-get install ${pkgs[*]}; install them and rerun"; exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
+  # bind9, unbound and rsyslog would start system-wide daemons (port 53, /dev/log) from their
+  # postinst scripts; the tests run their own in the foreground, so keep those from starting.
+  policy_added=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_added=1
+  fi
   timeout 600 apt-get update
   timeout 900 apt-get install -y --no-install-recommends "${pkgs[@]}"
+  if ((policy_added)); then rm -f /usr/sbin/policy-rc.d; fi
 fi
 
 command -v dotnet >/dev/null 2>&1 || { log "dotnet (the .NET 10 SDK) is not on PATH"; exit 1; }

@@ -39,11 +39,12 @@ public sealed class DnsPipeline : BackgroundService
     private readonly TimeProvider _time;
     private readonly EventBatch<DnsEvent> _batch = new(BatchSize * 2);
     private readonly List<DnsQueryRecord> _records = new(16);
-    private readonly Dictionary<ReaderKey, DnsLogReader> _readers = new();
+    private readonly Dictionary<ReaderKey, ReaderState> _readers = new();
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<FileTailSource, (ulong Inode, long Offset)> _pendingAcks = new();
     private readonly TimeSpan _checkpointInterval;
     private long _lastCheckpoint;
+    private long _lastExpire;
 
     public DnsPipeline(LogChannel channel, PublicSuffixList suffixes, IEnumerable<IDnsEventSink> sinks, SyslogParserOptions syslogOptions,
         ILogger<DnsPipeline> logger, DnsAnswerFeed? answers = null, FilePositionStore? positions = null, TimeProvider? time = null,
@@ -105,7 +106,7 @@ public sealed class DnsPipeline : BackgroundService
                 Process(message);
                 if (_batch.Count >= BatchSize) RunBatch();
             }
-            foreach (var r in _readers.Values) FlushReader(r, default);
+            foreach (var r in _readers.Values) FlushReader(r, long.MaxValue);
             _readers.Clear();
             RunBatch();
             Housekeeping(force: true);
@@ -162,44 +163,51 @@ public sealed class DnsPipeline : BackgroundService
             return;
         }
         var key = new ReaderKey(source, message.Sender, appHash);
-        if (!_readers.TryGetValue(key, out var reader))
+        if (!_readers.TryGetValue(key, out var state))
         {
             if (_readers.Count >= MaxReaders)
             {
-                foreach (var r in _readers.Values) FlushReader(r, default);
+                foreach (var r in _readers.Values) FlushReader(r, long.MaxValue);
                 _readers.Clear();
             }
-            reader = new DnsLogReader(source.Format);
-            _readers[key] = reader;
+            state = new ReaderState(new DnsLogReader(source.Format), source, message.Sender, host, app);
+            _readers[key] = state;
         }
         _records.Clear();
-        var dnsStatus = reader.Read(body, message.ReceivedNs, _records);
+        var dnsStatus = state.Reader.Read(body, message.ReceivedNs, _records);
         counters.DnsStatus[(int)dnsStatus]++;
+        Emit(state, headerNs, zoned, message.ReceivedNs);
+    }
+
+    private void Emit(ReaderState state, long headerNs, bool zoned, long receivedNs)
+    {
         foreach (var record in _records)
         {
             ref var e = ref _batch.Add();
-            e = DnsEvent.Create(record, headerNs, zoned, message.ReceivedNs, _suffixes);
-            e.Observer = message.Sender;
-            e.ObserverHostname = host;
-            e.AppName = app;
-            e.Input = source.Name;
-            counters.DnsEvents++;
+            e = DnsEvent.Create(record, headerNs, zoned, receivedNs, _suffixes);
+            e.Observer = state.Sender;
+            e.ObserverHostname = state.Host;
+            e.AppName = state.App;
+            e.Input = state.Source.Name;
+            state.Source.Counters.DnsEvents++;
         }
+        _records.Clear();
+    }
+
+    /// <summary>
+    /// Lets out what a reader holds: dnsmasq queries whose answers stopped coming (older than the
+    /// joiner's age limit), or everything at <see cref="long.MaxValue"/> (shutdown).
+    /// </summary>
+    private void FlushReader(ReaderState state, long nowNs)
+    {
+        _records.Clear();
+        if (nowNs == long.MaxValue) state.Reader.Flush(_records);
+        else state.Reader.Joiner.Expire(nowNs, _records);
+        if (_records.Count > 0) Emit(state, 0, false, UnixNs(_time.GetUtcNow()));
     }
 
     // "CEF:" right after a space (a header's last field), not inside a DNS name or log text.
     private static bool IsCefTag(ReadOnlySpan<byte> raw, int at) => at == 0 || raw[at - 1] == ' ' || raw[at - 1] == '>';
-
-    private void FlushReader(DnsLogReader reader, LogSource? source)
-    {
-        _records.Clear();
-        reader.Flush(_records);
-        foreach (var record in _records)
-        {
-            ref var e = ref _batch.Add();
-            e = DnsEvent.Create(record, 0, false, UnixNs(_time.GetUtcNow()), _suffixes);
-        }
-    }
 
     private void ProcessCef(ReadOnlySpan<byte> body, in LogMessage message, long headerNs, string? host)
     {
@@ -270,6 +278,14 @@ public sealed class DnsPipeline : BackgroundService
         var now = _time.GetUtcNow();
         foreach (var sink in _sinks) Try(sink.Name, () => sink.Tick(now));
         long ts = Stopwatch.GetTimestamp();
+        if (force || Stopwatch.GetElapsedTime(_lastExpire, ts) >= TimeSpan.FromSeconds(1))
+        {
+            _lastExpire = ts;
+            long nowNs = UnixNs(now);
+            foreach (var state in _readers.Values)
+                if (state.Reader.Format == DnsLogFormat.Dnsmasq) FlushReader(state, nowNs);
+            if (_batch.Count > 0) RunBatch();
+        }
         if (_positions is not null && (force || Stopwatch.GetElapsedTime(_lastCheckpoint, ts) >= _checkpointInterval) && _positions.HasStaged)
         {
             _lastCheckpoint = ts;
@@ -316,4 +332,6 @@ public sealed class DnsPipeline : BackgroundService
     private static long UnixNs(DateTimeOffset t) => (t.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
 
     private readonly record struct ReaderKey(LogSource Source, IpAddr Sender, int AppHash);
+
+    private sealed record ReaderState(DnsLogReader Reader, LogSource Source, IpAddr Sender, string? Host, string? App);
 }
