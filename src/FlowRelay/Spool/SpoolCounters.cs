@@ -1,8 +1,26 @@
+using FlowRelay.Engine.Counters;
+
 namespace FlowRelay.Spool;
 
-/// <summary>Counters of the disk spool. Written under the spool's lock, read by stats without it (stale reads are fine).</summary>
-public sealed class SpoolCounters
+/// <summary>Counters of the disk spool (stats.json and /metrics section <c>spool</c>). Written under the spool's lock, read by stats without it (stale reads are fine).</summary>
+public sealed class SpoolCounters : ICounterSource
 {
+    public string CounterSection => "spool";
+
+    public IEnumerable<KeyValuePair<string, long>> ReadCounters() =>
+    [
+        new("entries_waiting", Volatile.Read(ref EntriesWaiting)),
+        new("bytes_waiting", Volatile.Read(ref BytesWaiting)),
+        new("entries_written", Volatile.Read(ref EntriesWritten)),
+        new("bytes_written", Volatile.Read(ref BytesWritten)),
+        new("entries_acknowledged", Volatile.Read(ref EntriesAcknowledged)),
+        new("entries_dropped", Volatile.Read(ref EntriesDropped)),
+        new("writer_blocked", Volatile.Read(ref WriterBlocked)),
+        new("torn_entries_truncated", Volatile.Read(ref TornEntriesTruncated)),
+        new("segments_recovered", Volatile.Read(ref SegmentsRecovered)),
+        new("segments_deleted", Volatile.Read(ref SegmentsDeleted)),
+    ];
+
     /// <summary>Entries appended since start.</summary>
     public long EntriesWritten;
     public long BytesWritten;

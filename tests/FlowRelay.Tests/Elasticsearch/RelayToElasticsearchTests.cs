@@ -80,6 +80,11 @@ public sealed class RelayToElasticsearchTests(ITestOutputHelper output)
         var doc = JsonDocument.Parse(server.Documents.Values.First()).RootElement;
         Assert.Equal("flowrelay.flow", doc.GetProperty("event").GetProperty("dataset").GetString());
         Assert.Equal(0, host.Services.GetRequiredService<DiskSpool>().Counters.EntriesWaiting);
+        // The spool and the sender report in stats.json.
+        using var stats = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "stats.json")));
+        Assert.Equal(300, stats.RootElement.GetProperty("spool").GetProperty("entries_acknowledged").GetInt64());
+        Assert.Equal(0, stats.RootElement.GetProperty("spool").GetProperty("entries_waiting").GetInt64());
+        Assert.Equal(300, stats.RootElement.GetProperty("elasticsearch").GetProperty("delivered").GetInt64());
     }
 
     [Fact]

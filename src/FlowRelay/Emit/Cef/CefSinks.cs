@@ -46,6 +46,7 @@ public static class CefRegistration
         var cef = settings.Outputs.Cef;
         if (!cef.Enabled) return;
         services.AddSingleton(sp => new SyslogSender(cef.ToSenderOptions(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("FlowRelay.Cef")));
+        services.AddSingleton<FlowRelay.Engine.Counters.ICounterSource>(sp => sp.GetRequiredService<SyslogSender>().Counters);
         services.AddSingleton<IAlertSink>(sp => new CefAlertSink(cef.CreateFormatter(), sp.GetRequiredService<SyslogSender>()));
         if (cef.AllEvents) services.AddSingleton<IFlowEventSink>(sp => new CefFlowSink(cef.CreateFormatter(), sp.GetRequiredService<SyslogSender>()));
     }

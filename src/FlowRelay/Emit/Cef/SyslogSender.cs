@@ -42,9 +42,23 @@ public sealed class SyslogSenderOptions
     public TimeSpan ReconnectMax { get; init; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>Counters of the syslog sender (Interlocked).</summary>
-public sealed class SyslogSenderCounters
+/// <summary>Counters of the syslog sender (stats.json and /metrics section <c>cef</c>; Interlocked).</summary>
+public sealed class SyslogSenderCounters : FlowRelay.Engine.Counters.ICounterSource
 {
+    public string CounterSection => "cef";
+
+    public IEnumerable<KeyValuePair<string, long>> ReadCounters() =>
+    [
+        new("queued", Interlocked.Read(ref Queued)),
+        new("sent", Interlocked.Read(ref Sent)),
+        new("queue_length", Interlocked.Read(ref QueueLength)),
+        new("dropped_queue_full", Interlocked.Read(ref DroppedQueueFull)),
+        new("truncated", Interlocked.Read(ref Truncated)),
+        new("connects", Interlocked.Read(ref Connects)),
+        new("connect_failures", Interlocked.Read(ref ConnectFailures)),
+        new("send_failures", Interlocked.Read(ref SendFailures)),
+    ];
+
     public long Queued;
     public long Sent;
     /// <summary>Dropped because the queue was full (receiver away for long).</summary>
@@ -173,7 +187,7 @@ public sealed class SyslogSender : IAsyncDisposable
                     }
                     failures = 0;
                 }
-                catch (Exception e) when (e is SocketException or IOException or AuthenticationException or ObjectDisposedException)
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     Interlocked.Increment(ref Counters.SendFailures);
                     if (failures == 0)
@@ -257,17 +271,22 @@ public sealed class SyslogSender : IAsyncDisposable
         }
     }
 
-    private X509Certificate2? _ca;
+    private X509Certificate2Collection? _ca;
 
     private bool ValidateServer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None) return true;
         if (string.IsNullOrEmpty(_options.CaFile) || certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
         // Trust exactly the configured CA (a private PKI), with the name still checked.
-        _ca ??= X509Certificate2.CreateFromPemFile(_options.CaFile);
+        if (_ca is null)
+        {
+            var bundle = new X509Certificate2Collection();
+            bundle.ImportFromPemFile(_options.CaFile);
+            _ca = bundle;
+        }
         using var custom = new X509Chain();
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.Add(_ca);
+        custom.ChainPolicy.CustomTrustStore.AddRange(_ca);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return custom.Build(new X509Certificate2(certificate));
     }

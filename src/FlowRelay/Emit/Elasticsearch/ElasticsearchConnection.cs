@@ -32,8 +32,9 @@ public static class ElasticsearchConnection
         }
         else if (s.CaFile.Length > 0)
         {
-            var ca = X509Certificate2.CreateFromPemFile(s.CaFile);
-            settings = settings.ServerCertificateValidationCallback(CertificateValidations.AuthorityIsRoot(ca));
+            var bundle = new X509Certificate2Collection();
+            bundle.ImportFromPemFile(s.CaFile);
+            settings = settings.ServerCertificateValidationCallback(CertificateValidations.AuthorityIsRoot(bundle[0]));
         }
         return new ElasticsearchClient(settings);
     }

@@ -1,8 +1,24 @@
+using FlowRelay.Engine.Counters;
+
 namespace FlowRelay.Emit.Elasticsearch;
 
-/// <summary>Counters of the Elasticsearch output (updated with Interlocked: requests run concurrently).</summary>
-public sealed class ElasticsearchCounters
+/// <summary>Counters of the Elasticsearch output (stats.json and /metrics section <c>elasticsearch</c>; updated with Interlocked: requests run concurrently).</summary>
+public sealed class ElasticsearchCounters : ICounterSource
 {
+    public string CounterSection => "elasticsearch";
+
+    public IEnumerable<KeyValuePair<string, long>> ReadCounters() =>
+    [
+        new("delivered", Interlocked.Read(ref Delivered)),
+        new("already_present", Interlocked.Read(ref AlreadyPresent)),
+        new("dead_lettered", Interlocked.Read(ref DeadLettered)),
+        new("items_retried", Interlocked.Read(ref ItemsRetried)),
+        new("requests", Interlocked.Read(ref Requests)),
+        new("requests_failed", Interlocked.Read(ref RequestsFailed)),
+        new("bytes_sent", Interlocked.Read(ref BytesSent)),
+        new("spool_refused", Interlocked.Read(ref SpoolRefused)),
+    ];
+
     /// <summary>Events indexed (201/200).</summary>
     public long Delivered;
     /// <summary>Events Elasticsearch already had (409 on create: a resend after a retry or restart).</summary>

@@ -18,6 +18,8 @@ public static class ElasticsearchRegistration
         var es = settings.Outputs.Elasticsearch;
         if (!es.Enabled) return;
         services.AddSingleton<ElasticsearchCounters>();
+        services.AddSingleton<FlowRelay.Engine.Counters.ICounterSource>(sp => sp.GetRequiredService<ElasticsearchCounters>());
+        services.AddSingleton<FlowRelay.Engine.Counters.ICounterSource>(sp => sp.GetRequiredService<DiskSpool>().Counters);
         services.AddSingleton(sp =>
         {
             var spool = new DiskSpool(settings.Spool.ToOptions(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("FlowRelay.Spool"));
