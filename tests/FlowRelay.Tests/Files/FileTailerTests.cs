@@ -87,7 +87,7 @@ public sealed class FileTailerTests : IDisposable
             Append(LogPath + ".1", Lines(5, 8));
             Append(LogPath, Lines(8, 12));
             Assert.True(await ReceivedAsync(12));
-            Assert.Equal(1, Interlocked.Read(ref run.Tailer.Rotations));
+            Assert.Equal(1, Interlocked.Read(ref run.Tailer.Source.Rotations));
         }
         Assert.Equal(Lines(0, 12), Received());
     }
@@ -103,7 +103,7 @@ public sealed class FileTailerTests : IDisposable
             // logrotate copytruncate: copy, then truncate in place (same inode), then the writer goes on.
             File.Copy(LogPath, LogPath + ".1");
             using (var f = new FileStream(LogPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) f.SetLength(0);
-            Assert.True(await Eventually.HoldsAsync(() => Interlocked.Read(ref run.Tailer.Truncations) == 1, Wait));
+            Assert.True(await Eventually.HoldsAsync(() => Interlocked.Read(ref run.Tailer.Source.Truncations) == 1, Wait));
             Append(LogPath, Lines(5, 9));
             Assert.True(await ReceivedAsync(9));
         }

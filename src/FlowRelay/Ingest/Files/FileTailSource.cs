@@ -10,4 +10,14 @@ public sealed class FileTailSource : LogSource
 
     /// <summary>The file's path as configured.</summary>
     public string Path { get; }
+
+    /// <summary>Rotations (rename) followed.</summary>
+    public long Rotations;
+
+    /// <summary>Truncations (copytruncate) followed.</summary>
+    public long Truncations;
+
+    /// <inheritdoc />
+    public override IEnumerable<KeyValuePair<string, long>> ReadCounters() =>
+        base.ReadCounters().Concat([new("rotations", Interlocked.Read(ref Rotations)), new("truncations", Interlocked.Read(ref Truncations))]);
 }

@@ -43,12 +43,6 @@ public sealed class FileTailer : BackgroundService
 
     public FileTailSource Source { get; }
 
-    /// <summary>Rotations (rename) followed.</summary>
-    public long Rotations;
-
-    /// <summary>Truncations (copytruncate) followed.</summary>
-    public long Truncations;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         string path = Source.Path;
@@ -130,7 +124,7 @@ public sealed class FileTailer : BackgroundService
                 // At the end: has the file been truncated (copytruncate) or replaced (rename)?
                 if (FileIdentity.TryGet(file.SafeFileHandle, out _, out long now) && now < position)
                 {
-                    Interlocked.Increment(ref Truncations);
+                    Interlocked.Increment(ref Source.Truncations);
                     _logger.LogInformation("file {Path}: truncated (copytruncate), reading from the start", path);
                     position = 0;
                     ResetLine();
@@ -140,7 +134,7 @@ public sealed class FileTailer : BackgroundService
                 {
                     // Renamed away: whatever the writer added before it switched is read first.
                     await DrainAsync(file, position, inode, ct, alreadyConsumed: true).ConfigureAwait(false);
-                    Interlocked.Increment(ref Rotations);
+                    Interlocked.Increment(ref Source.Rotations);
                     _logger.LogInformation("file {Path}: rotated, following the new file", path);
                     return;
                 }

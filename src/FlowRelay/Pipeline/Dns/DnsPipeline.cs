@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using FlowRelay.Engine.Counters;
 using FlowRelay.Engine.Dns;
 using FlowRelay.Engine.Events;
 using FlowRelay.Ingest.Files;
@@ -20,7 +21,7 @@ namespace FlowRelay.Pipeline.Dns;
 /// dnsmasq/Unbound line joining never mix two resolvers' lines. File positions are acknowledged
 /// only after the sinks have the events and have flushed them.
 /// </summary>
-public sealed class DnsPipeline : BackgroundService
+public sealed class DnsPipeline : BackgroundService, ICounterSource
 {
     /// <summary>Events per batch before the sinks run; the batch also goes whenever the queue is empty.</summary>
     public const int BatchSize = 1024;
@@ -69,6 +70,18 @@ public sealed class DnsPipeline : BackgroundService
 
     /// <summary>Unexpected exceptions from a stage (should stay 0; each is logged).</summary>
     public long StageErrors;
+
+    /// <inheritdoc />
+    public string CounterSection => "dns_pipeline";
+
+    /// <inheritdoc />
+    public IEnumerable<KeyValuePair<string, long>> ReadCounters() =>
+    [
+        new("events", Volatile.Read(ref Events)), new("cef_events", Volatile.Read(ref CefEvents)),
+        new("stage_errors", Interlocked.Read(ref StageErrors)), new("queue_depth", _channel.Count), new("queue_capacity", _channel.Capacity),
+        new("answers_queued", _answers is null ? 0 : Volatile.Read(ref _answers.Queued)),
+        new("answers_dropped", _answers is null ? 0 : Volatile.Read(ref _answers.Dropped)),
+    ];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,5 +1,6 @@
 using FlowRelay.Config;
 using FlowRelay.Emit;
+using FlowRelay.Engine.Counters;
 using FlowRelay.Engine.Dns;
 using FlowRelay.Engine.Enrich;
 using FlowRelay.Ingest.Files;
@@ -60,6 +61,7 @@ public static class DnsServices
             sp.GetServices<IDnsEventSink>(), sp.GetRequiredService<SyslogParserOptions>(), sp.GetRequiredService<ILogger<DnsPipeline>>(),
             sp.GetService<DnsAnswerFeed>(), sp.GetRequiredService<FilePositionStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<DnsPipeline>());
+        services.AddSingleton<ICounterSource>(sp => sp.GetRequiredService<DnsPipeline>());
 
         if (syslog.Enabled)
         {
@@ -70,6 +72,7 @@ public static class DnsServices
                 DnsLogFormatNames.TryParse(listener.Format, out DnsLogFormat format);
                 string protocol = listener.ProtocolName;
                 var source = new LogSource($"{protocol}:{listener.Listen.Trim()}", format, syslogFramed: true);
+                services.AddSingleton<ICounterSource>(source);
                 if (protocol == "udp")
                 {
                     services.AddSingleton(sp => new UdpSyslogReceiver(endpoint, source, limits.MaxMessageSize, (int)syslog.ReceiveBufferSize.Bytes,
@@ -91,6 +94,7 @@ public static class DnsServices
             {
                 DnsLogFormatNames.TryParse(file.Format, out DnsLogFormat format);
                 var source = new FileTailSource(file.Path, format);
+                services.AddSingleton<ICounterSource>(source);
                 services.AddSingleton(sp => new FileTailer(source, sp.GetRequiredService<FilePositionStore>(), sp.GetRequiredService<LogChannel>(),
                     inputs.Files.PollInterval.Value, (int)inputs.Files.MaxLineSize.Bytes, sp.GetRequiredService<ILoggerFactory>().CreateLogger("FlowRelay.Files")));
                 services.AddSingleton<IHostedService>(sp => sp.GetServices<FileTailer>().First(t => t.Source == source));
