@@ -44,6 +44,10 @@ public sealed class RelaySettings
     [ConfigurationKeyName("rules")]
     public RulesSettings Rules { get; set; } = new();
 
+    /// <summary>The Prometheus and health endpoints.</summary>
+    [ConfigurationKeyName("metrics")]
+    public MetricsSettings Metrics { get; set; } = new();
+
     internal static readonly string[] LogLevels = ["trace", "debug", "info", "warn", "error", "fatal", "off"];
 
     /// <summary>Fills defaults that depend on other settings (lists the binder would append to, paths under data_dir).</summary>
@@ -81,6 +85,7 @@ public sealed class RelaySettings
         Outputs.Cef.Validate("outputs.cef", errors);
         Spool.Validate("spool", errors);
         Rules.Validate("rules", errors);
+        Metrics.Validate("metrics", errors);
         return errors;
     }
 }

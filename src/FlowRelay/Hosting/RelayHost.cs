@@ -6,6 +6,8 @@ using FlowRelay.Engine.Enrich;
 using FlowRelay.Engine.Risk;
 using FlowRelay.Engine.Rules;
 using FlowRelay.Ingest;
+using FlowRelay.Ingest.Hardening;
+using FlowRelay.Metrics;
 using FlowRelay.Pipeline;
 using FlowRelay.Pipeline.Dns;
 using FlowRelay.Stats;
@@ -96,15 +98,23 @@ public static class RelayHost
         foreach (var endpoint in endpoints)
         {
             services.AddSingleton(sp => new UdpFlowReceiver(endpoint, (int)Math.Min(int.MaxValue, settings.Inputs.Flow.ReceiveBufferSize.Bytes),
-                sp.GetRequiredService<PacketChannel>(), sp.GetRequiredService<ILogger<UdpFlowReceiver>>()));
+                sp.GetRequiredService<PacketChannel>(), sp.GetRequiredService<ILogger<UdpFlowReceiver>>(),
+                ReceiverHardening.Allowlist(settings.Inputs.Flow), ReceiverHardening.RateLimiter(settings.Inputs.Flow)));
         }
         services.AddSingleton<RelayStatsSource>();
         services.AddSingleton<StatsReporter>();
         services.AddSingleton<FlowPipeline>();
+        if (settings.Metrics.Enabled)
+        {
+            services.AddSingleton<RelayReadiness>();
+            services.AddSingleton<MetricsServer>();
+        }
 
         // Order matters: hosted services start in this order and stop in reverse. Receivers stop
         // first, then the pipeline drains the queue, then stats writes the final figures.
         services.AddHostedService(sp => sp.GetRequiredService<StatsReporter>());
+        // Started before the pipeline and receivers, stopped after them: /readyz says so while they start and drain.
+        if (settings.Metrics.Enabled) services.AddHostedService(sp => sp.GetRequiredService<MetricsServer>());
         services.AddHostedService(sp => sp.GetRequiredService<FlowPipeline>());
         for (int i = 0; i < endpoints.Count; i++)
         {
