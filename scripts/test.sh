@@ -20,7 +20,7 @@ declare -A PROVIDER=(
   [ping]=iputils-ping
   [timeout]=coreutils
   [named]=bind9 [dnsmasq]=dnsmasq-base [unbound]=unbound [dig]=dnsutils
-  [rsyslogd]=rsyslog
+  [syslog-ng]=syslog-ng-core [logrotate]=logrotate
 )
 
 missing=()
@@ -29,8 +29,6 @@ for bin in "${!PROVIDER[@]}"; do
 done
 # Data packages: the Public Suffix List the DNS events are split with, and its test vectors.
 [[ -e /usr/share/publicsuffix/public_suffix_list.dat && -e /usr/share/doc/publicsuffix/examples/test_psl.txt ]] || missing+=(publicsuffix)
-# rsyslog's TLS driver (the DNS integration tests forward over TLS with client certificates).
-dpkg -s rsyslog-gnutls >/dev/null 2>&1 || missing+=(rsyslog-gnutls)
 
 if ((${#missing[@]} > 0)); then
   mapfile -t pkgs < <(printf '%s\n' "${missing[@]}" | sort -u)
@@ -39,7 +37,7 @@ if ((${#missing[@]} > 0)); then
     log "not root: cannot apt-get install ${pkgs[*]}; install them and rerun"; exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
-  # bind9, unbound and rsyslog would start system-wide daemons (port 53, /dev/log) from their
+  # bind9, unbound and syslog-ng would start system-wide daemons (port 53, /dev/log) from their
   # postinst scripts; the tests run their own in the foreground, so keep those from starting.
   policy_added=0
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then

@@ -9,7 +9,7 @@ namespace FlowRelay.IntegrationTests.Dns;
 
 /// <summary>
 /// Issue 3, "How we will know it works" 1: BIND 9, dnsmasq and Unbound answer queries made by
-/// dig; rsyslog reads BIND's and dnsmasq's query logs and forwards every line to the relay over
+/// dig; syslog-ng (or rsyslog, where that is the one installed) reads BIND's and dnsmasq's query logs and forwards every line to the relay over
 /// UDP, TCP with octet counting, TCP with newline framing and TLS with client certificates;
 /// Unbound's log is tailed from its file. Every query must become exactly one DNS document per
 /// input, with the client, name, type and (where the log has it) the response code dig saw.
@@ -54,10 +54,18 @@ public sealed class DnsLogRelayTests(ITestOutputHelper output)
             await DnsServers.StartUnboundAsync(ns, unboundDir);
             string bindLog = Path.Combine(bindDir, "query.log"), dnsmasqLog = Path.Combine(dnsmasqDir, "dnsmasq.log");
             await Wait.UntilAsync(() => File.Exists(bindLog) && File.Exists(dnsmasqLog), Bound, "the query log files");
-            var rsyslog = await Rsyslog.StartAsync(ns, dir.Combine("rsyslog"), [(bindLog, "named"), (dnsmasqLog, "dnsmasq")],
+            // rsyslog and syslog-ng conflict as Debian packages: whichever is installed forwards (test.sh installs syslog-ng).
+            (string File, string Tag)[] logs = [(bindLog, "named"), (dnsmasqLog, "dnsmasq")];
+            Rsyslog.Forward[] forwards =
             [
                 new("udp", UdpPort), new("tcp", OctetPort, "octet-counted"), new("tcp", LfPort, "traditional"), new("tcp", TlsPort, "octet-counted", Tls: true),
-            ], (tls.Ca, tls.ClientCert, tls.ClientKey));
+            ];
+            bool useSyslogNg = File.Exists(SyslogNg.Binary);
+            Assert.True(useSyslogNg || File.Exists("/usr/sbin/rsyslogd"), "neither syslog-ng nor rsyslog is installed (scripts/test.sh installs syslog-ng-core)");
+            output.WriteLine($"forwarding with {(useSyslogNg ? "syslog-ng" : "rsyslog")}");
+            var rsyslog = useSyslogNg
+                ? await SyslogNg.StartAsync(ns, dir.Combine("syslog-ng"), logs, forwards, (tls.Ca, tls.ClientCert, tls.ClientKey))
+                : await Rsyslog.StartAsync(ns, dir.Combine("rsyslog"), logs, forwards, (tls.Ca, tls.ClientCert, tls.ClientKey));
 
             var bindQueries = new List<Query>
             {
@@ -93,7 +101,7 @@ public sealed class DnsLogRelayTests(ITestOutputHelper output)
             List<JsonElement> docs = [];
             await Wait.UntilAsync(() =>
             {
-                if (rsyslog.HasExited) throw new InvalidOperationException($"rsyslogd exited ({rsyslog.ExitCode}):\n{rsyslog.StandardOutput}\n{rsyslog.StandardError}");
+                if (rsyslog.HasExited) throw new InvalidOperationException($"the syslog daemon exited ({rsyslog.ExitCode}):\n{rsyslog.StandardOutput}\n{rsyslog.StandardError}");
                 docs = relay.DnsDocuments().Where(d => d.GetString("dns.question.name") != "probe.lab.test").ToList();
                 return docs.Count >= expectedTotal;
             }, Bound, $"{expectedTotal} DNS documents", () => $"{docs.Count} so far\n{Summary(docs)}\nrsyslog:\n{rsyslog.StandardError}\n{relay.Diagnostics()}");
