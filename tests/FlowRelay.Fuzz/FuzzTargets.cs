@@ -45,10 +45,13 @@ public static class FuzzTargets
         if (data.IsEmpty) return;
         var sink = new CountingSink();
         var exporter = IpAddr.FromV4(0xC0000200u + (uint)(data[0] & 3));
+        // Created on first use, inside the fuzzer's loop: instrumented code must not run before
+        // SharpFuzz has mapped AFL's shared memory (a static initializer would).
+        _decoder ??= new FlowDecoder(new FlowDecoderOptions { MaxTemplates = 256, MaxExporters = 8, PendingMaxBytes = 64 * 1024 });
         _decoder.Decode(data[1..], exporter, 1_795_840_000_000_000_000, ref sink);
     }
 
-    private static readonly FlowDecoder _decoder = new(new FlowDecoderOptions { MaxTemplates = 256, MaxExporters = 8, PendingMaxBytes = 64 * 1024 });
+    private static FlowDecoder? _decoder;
 
     public static void Syslog(ReadOnlySpan<byte> data) => SyslogParser.Parse(data, 1_795_840_000_000_000_000, out _);
 
