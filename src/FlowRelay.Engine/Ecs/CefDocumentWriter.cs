@@ -80,6 +80,8 @@ public static class CefDocumentWriter
                     continue;
             }
             var converted = Convert(field, value, year);
+            // ECS event.id is a keyword: the number CEF's eventId carries is written as text.
+            if (converted is not null && field.EcsField == "event.id") converted = JsonValue.Create(value.Trim());
             if (converted is null) Set(root, "flowrelay.cef.extensions." + field.FullName, value);
             else Set(root, field.EcsField, converted);
         }
