@@ -6,6 +6,9 @@ using System.Text.Json.Nodes;
 using FlowRelay.Engine.Ecs;
 using System.Text.RegularExpressions;
 using FlowRelay.Engine.Alerts;
+using FlowRelay.Engine.Dns;
+using FlowRelay.Protocols.DnsLogs;
+using FlowRelay.Protocols.Flows;
 using FlowRelay.Engine.Events;
 using FlowRelay.Engine.Risk;
 using FlowRelay.Engine.Rules;
@@ -45,6 +48,12 @@ public static class IndexTemplates
     private static void Walk(JsonElement e, string path, EcsFieldTypes ecs, SortedDictionary<string, string> fields)
     {
         bool ecsLeaf = ecs.TryGet(path, out string ecsType) && ecsType is not "object" && ecsType is not "nested";
+        if (e.ValueKind == JsonValueKind.Array && !ecsLeaf && e.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.Object))
+        {
+            // An array of objects (dns.answers): its members' fields are mapped under the same path.
+            foreach (var item in e.EnumerateArray()) Walk(item, path, ecs, fields);
+            return;
+        }
         if (e.ValueKind == JsonValueKind.Object && !ecsLeaf)
         {
             foreach (var p in e.EnumerateObject()) Walk(p.Value, path.Length == 0 ? p.Name : path + "." + p.Name, ecs, fields);
@@ -183,8 +192,58 @@ public static class TemplateSamples
     public static IEnumerable<(string Dataset, List<byte[]> Documents)> ByDataset()
     {
         yield return (DataStreams.FlowDataset, FlowDocuments());
+        yield return (DataStreams.DnsDataset, DnsDocuments());
         yield return (DataStreams.AlertDataset, AlertDocuments());
         yield return (DataStreams.RiskDataset, RiskDocuments());
+    }
+
+    /// <summary>DNS documents from the relay's DNS writer: an answered query and an NXDOMAIN, every optional part on.</summary>
+    public static List<byte[]> DnsDocuments()
+    {
+        var psl = PublicSuffixList.Parse(["com", "uk", "co.uk"]);
+        long t = new DateTimeOffset(2026, 11, 28, 4, 36, 4, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1_000_000;
+        var docs = new List<byte[]>();
+        foreach (bool nx in new[] { false, true })
+        {
+            var q = DnsQueryRecord.Empty();
+            q.Format = DnsLogFormat.Bind;
+            q.TimestampUnixNs = t;
+            q.TimestampHasZone = true;
+            q.ClientIp = IpAddr.From(IPAddress.Parse("10.99.0.1"));
+            q.ClientPort = 53211;
+            q.QueryName = nx ? "x7f3k2q9.badcdn.com" : "www.example.co.uk";
+            q.QueryType = 1;
+            q.QueryTypeName = "A";
+            q.QueryClass = 1;
+            q.QueryClassName = "IN";
+            q.QueryId = 4242;
+            q.Server = IpAddr.From(IPAddress.Parse("10.99.0.53"));
+            q.ServerPort = 53;
+            q.DurationNs = 1_200_000;
+            q.ResponseBytes = 120;
+            q.Flags = DnsQueryFlags.RecursionDesired | DnsQueryFlags.RecursionAvailable | DnsQueryFlags.Edns;
+            if (nx)
+            {
+                q.SetResponseCode(3);
+                q.ResponseCodeName ??= "NXDOMAIN";
+            }
+            else
+            {
+                q.SetResponseCode(0);
+                q.ResponseCodeName ??= "NOERROR";
+                q.Answers = ["www.example.co.uk. 300 IN A 81.2.69.142"];
+                q.ResolvedIps = [IpAddr.From(IPAddress.Parse("81.2.69.142"))];
+            }
+            var e = DnsEvent.Create(q, t, headerZoned: true, t + 1_000_000, psl);
+            e.Observer = IpAddr.From(IPAddress.Parse("192.0.2.53"));
+            e.ObserverHostname = "ns1";
+            e.AppName = "named";
+            e.Input = "udp:0.0.0.0:514";
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var w = new Utf8JsonWriter(buffer)) DnsDocumentWriter.Write(w, e);
+            docs.Add(buffer.WrittenSpan.ToArray());
+        }
+        return docs;
     }
 
     private static readonly DateTimeOffset Created = new(2026, 11, 28, 4, 10, 49, 498, TimeSpan.Zero);
