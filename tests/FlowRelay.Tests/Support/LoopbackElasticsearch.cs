@@ -45,6 +45,8 @@ internal sealed class LoopbackElasticsearch : IAsyncDisposable
     public double SlowRate { get; set; }
     public TimeSpan SlowDelay { get; set; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan MaxRandomDelay { get; set; }
+    /// <summary>Once this many documents exist, every bulk request is refused with 429 (nothing created) until it is raised.</summary>
+    public long RefuseBulkAtDocuments { get; set; } = long.MaxValue;
 
     public long BulkRequests;
     public long Created;
@@ -172,7 +174,7 @@ internal sealed class LoopbackElasticsearch : IAsyncDisposable
         }
         if (delay > TimeSpan.Zero) await Task.Delay(delay);
 
-        if (Chance(RequestRejectRate))
+        if (Interlocked.Read(ref Created) >= RefuseBulkAtDocuments || Chance(RequestRejectRate))
         {
             Interlocked.Increment(ref InjectedFaults);
             response.StatusCode = 429;
