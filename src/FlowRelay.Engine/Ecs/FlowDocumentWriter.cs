@@ -459,9 +459,13 @@ public static class FlowDocumentWriter
     internal static void WriteDate(Utf8JsonWriter writer, JsonEncodedText name, long unixNs)
     {
         Span<byte> buf = stackalloc byte[40];
-        DateTime t = DateTime.UnixEpoch.AddTicks(unixNs / 100);
-        if (t.TryFormat(buf, out int n, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture))
+        if (Iso8601.TryFormatUtcMillis(unixNs, buf))
         {
+            writer.WriteString(name, buf[..Iso8601.Length]);
+        }
+        else if (DateTime.UnixEpoch.AddTicks(unixNs / 100).TryFormat(buf, out int n, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture))
+        {
+            // Before 1970: rare enough (a broken exporter clock) for the general formatter.
             writer.WriteString(name, buf[..n]);
         }
     }
