@@ -211,6 +211,20 @@ public sealed class UploadReplayTests : IDisposable
     }
 
     [Fact]
+    public void Eviction_takes_the_least_recently_seen_hosts_and_keeps_a_busy_one()
+    {
+        var (engine, sink) = Bundled(new RuleEngineOptions { MaxGroups = 20 });
+        Run(engine, Flow("10.9.9.9", Internet, 15 * MB, Sec(0)));
+        for (int i = 0; i < 19; i++) Run(engine, Flow($"10.0.0.{i + 1}", Internet, 1000, Sec(1 + i * 0.01)));
+        Run(engine, Flow("10.9.9.9", Internet, 1000, Sec(2))); // the busy host is now the most recent
+        for (int i = 0; i < 10; i++) Run(engine, Flow($"10.0.1.{i + 1}", Internet, 1000, Sec(3 + i * 0.01))); // forces evictions
+        var c = engine.CorrelationCounters.Single(x => x.RuleId == "6ded69dc-31ec-4a4d-821c-01f620ca8226");
+        Assert.True(c.Evicted > 0);
+        Run(engine, Flow("10.9.9.9", Internet, 6 * MB, Sec(4))); // 21 MB within 5 minutes only if its window survived
+        Assert.Single(sink.Of(Upload));
+    }
+
+    [Fact]
     public void State_stays_bounded_under_a_flood_of_distinct_hosts()
     {
         var (engine, _) = Bundled(new RuleEngineOptions { MaxGroups = 1000 });

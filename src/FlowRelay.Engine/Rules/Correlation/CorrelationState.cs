@@ -305,10 +305,30 @@ internal sealed class CorrelationState
         }
         if (_groups.Count < _options.MaxGroups * 9L / 10) return;
         int drop = Math.Max(1, _groups.Count / 10);
-        foreach (var k in _groups.OrderBy(kv => kv.Value.LastSeenNs).Take(drop).Select(kv => kv.Key).ToList())
+        // The drop-th oldest last-seen time, from a sorted copy of the stamps (a primitive sort into
+        // a reused array: no ordering of the groups themselves), then one pass removes that many.
+        int n = _groups.Count;
+        if (_stamps.Length < n) _stamps = new long[n];
+        int i = 0;
+        foreach (var g in _groups.Values) _stamps[i++] = g.LastSeenNs;
+        Span<long> stamps = _stamps.AsSpan(0, n);
+        stamps.Sort();
+        long cutoff = stamps[drop - 1];
+        // Older than the cutoff first, then ties at the cutoff until the count is reached.
+        int removed = 0;
+        for (int pass = 0; pass < 2 && removed < drop; pass++)
         {
-            _groups.Remove(k);
-            Evicted++;
+            foreach (var (k, g) in _groups)
+            {
+                if (removed == drop) break;
+                if (pass == 0 ? g.LastSeenNs >= cutoff : g.LastSeenNs != cutoff) continue;
+                _groups.Remove(k);
+                removed++;
+                Evicted++;
+            }
         }
     }
+
+    // Reused by MakeRoom so evicting under a flood of hosts does not allocate per call.
+    private long[] _stamps = [];
 }
