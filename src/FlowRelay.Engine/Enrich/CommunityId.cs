@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using FlowRelay.Protocols.Flows;
 
 namespace FlowRelay.Engine.Enrich;
@@ -80,7 +79,7 @@ public static class CommunityId
         }
 
         Span<byte> hash = stackalloc byte[20];
-        SHA1.HashData(input[..pos], hash);
+        Sha1SingleBlock.Hash(input[..pos], hash);
         output[0] = (byte)'1';
         output[1] = (byte)':';
         return Base64.EncodeToUtf8(hash, output[2..], out _, out int written) == System.Buffers.OperationStatus.Done
