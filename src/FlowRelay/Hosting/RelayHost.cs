@@ -89,7 +89,7 @@ public static class RelayHost
             services.AddSingleton(sp => new NdjsonFileSink(settings.Outputs.Ndjson, sp.GetRequiredService<ILogger<NdjsonFileSink>>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<IFlowEventSink>(sp => sp.GetRequiredService<NdjsonFileSink>());
         }
-        // Flows → disk spool → Elasticsearch, when outputs.elasticsearch is enabled (its sender stops after the pipeline).
+        // Flows, DNS queries, alerts and threat-index changes → disk spool → Elasticsearch, when outputs.elasticsearch is enabled (its sender stops after the pipeline).
         FlowRelay.Emit.Elasticsearch.ElasticsearchRegistration.Add(services, settings);
         // Alerts (and with all_events, flows) as CEF over syslog.
         FlowRelay.Emit.Cef.CefRegistration.Add(services, settings);

@@ -89,7 +89,7 @@ public sealed class DocumentId
 
     private static ReadOnlySpan<byte> Alphabet => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"u8;
 
-    private static void Base64Url(ReadOnlySpan<byte> src, Span<byte> dst)
+    internal static void Base64Url(ReadOnlySpan<byte> src, Span<byte> dst)
     {
         int o = 0, i = 0;
         for (; i + 3 <= src.Length; i += 3)

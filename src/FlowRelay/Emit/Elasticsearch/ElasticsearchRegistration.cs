@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FlowRelay.Emit.Elasticsearch;
 
-/// <summary>Registers the Elasticsearch output: pipeline sink → disk spool → sender (a hosted service).</summary>
+/// <summary>Registers the Elasticsearch output: pipeline sinks (flows, DNS, alerts and threat index) → disk spool → sender (a hosted service).</summary>
 public static class ElasticsearchRegistration
 {
     /// <summary>
@@ -45,6 +45,13 @@ public static class ElasticsearchRegistration
             sp.GetRequiredService<ElasticsearchCounters>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("FlowRelay.Elasticsearch")));
         services.AddSingleton(sp => new ElasticsearchSink(sp.GetRequiredService<DiskSpool>(), es.Namespace, sp.GetRequiredService<ElasticsearchCounters>()));
         services.AddSingleton<IFlowEventSink>(sp => sp.GetRequiredService<ElasticsearchSink>());
+        // DNS queries (read by the DNS pipeline, when log inputs are configured) and alerts and
+        // threat-index changes (read by the rule stage, when rules are enabled) into the same spool.
+        services.AddSingleton(sp => new ElasticsearchDnsSink(sp.GetRequiredService<DiskSpool>(), es.Namespace, sp.GetRequiredService<ElasticsearchCounters>()));
+        services.AddSingleton<FlowRelay.Pipeline.Dns.IDnsEventSink>(sp => sp.GetRequiredService<ElasticsearchDnsSink>());
+        services.AddSingleton(sp => new ElasticsearchAlertSink(sp.GetRequiredService<DiskSpool>(), es.Namespace, sp.GetRequiredService<ElasticsearchCounters>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<FlowRelay.Engine.Alerts.IAlertSink>(sp => sp.GetRequiredService<ElasticsearchAlertSink>());
         services.AddHostedService(sp => sp.GetRequiredService<ElasticsearchSender>());
     }
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using FlowRelay.Engine.Ecs;
 using FlowRelay.Engine.Events;
@@ -15,19 +13,15 @@ namespace FlowRelay.Emit.Elasticsearch;
 /// </summary>
 public sealed class ElasticsearchSink : IFlowEventSink
 {
-    private readonly DiskSpool _spool;
+    private static readonly SpoolDocument<FlowEvent> Document = static (Utf8JsonWriter w, in FlowEvent e) => FlowDocumentWriter.Write(w, in e);
+    private readonly SpoolDocumentWriter _writer;
     private readonly string _flowStream;
-    private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
-    private readonly Utf8JsonWriter _json;
     private readonly DocumentId _ids = new();
-    private readonly ElasticsearchCounters _counters;
 
     public ElasticsearchSink(DiskSpool spool, string ns, ElasticsearchCounters counters)
     {
-        _spool = spool;
+        _writer = new SpoolDocumentWriter(spool, counters);
         _flowStream = DataStreams.Name(DataStreams.FlowDataset, ns);
-        _counters = counters;
-        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
     }
 
     public string Name => "elasticsearch";
@@ -37,19 +31,15 @@ public sealed class ElasticsearchSink : IFlowEventSink
         Span<byte> id = stackalloc byte[DocumentId.Length];
         for (int i = 0; i < events.Length; i++)
         {
-            _buffer.ResetWrittenCount();
-            _json.Reset();
-            FlowDocumentWriter.Write(_json, in events[i]);
-            _json.Flush();
             _ids.Compute(in events[i], id);
-            if (!_spool.Append(_flowStream, id, _buffer.WrittenSpan)) _counters.SpoolRefused++;
+            _writer.Append(_flowStream, id, in events[i], Document);
         }
-        _spool.Commit();
+        _writer.Commit();
     }
 
-    public void Tick(DateTimeOffset now) => _spool.Commit();
+    public void Tick(DateTimeOffset now) => _writer.Commit();
 
-    public void Flush() => _spool.Commit();
+    public void Flush() => _writer.Commit();
 
-    public void Close() => _spool.Commit();
+    public void Close() => _writer.Commit();
 }
