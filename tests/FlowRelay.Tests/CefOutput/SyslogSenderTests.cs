@@ -250,8 +250,10 @@ public sealed class SyslogSenderTests
         }, NullLogger.Instance);
         int accepted = 0;
         for (int i = 0; i < 100; i++) accepted += sender.Enqueue(Message(i)) ? 1 : 0;
-        // The sender task may hold one message in hand while it retries; the queue holds at most 10 more.
-        Assert.InRange(accepted, 10, 12);
+        // The sender task takes one burst off the queue and holds it while it retries (a burst is
+        // whatever the queue held when it looked, so at most the queue's 10); the queue then holds at
+        // most 10 more. How much of the burst it took depends on timing, hence a range.
+        Assert.InRange(accepted, 10, 20);
         Assert.Equal(100 - accepted, sender.Counters.DroppedQueueFull);
 
         await using var receiver = new StreamReceiver(octets: true, port: port);
