@@ -56,15 +56,7 @@ public sealed class KibanaOutputSettings
         // Kibana space ids: lowercase letters, digits, '_' and '-'.
         if (Space.Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-')))
             errors.Add($"{path}.space", $"must be a Kibana space id: a-z, 0-9, _ and - (got '{Space}')");
-        SecretReference.Validate($"{path}.api_key", ApiKey, errors);
-        SecretReference.Validate($"{path}.password", Password, errors);
-        SecretReference.Validate($"{path}.bearer_token", BearerToken, errors);
-        int schemes = (ApiKey.Length > 0 ? 1 : 0) + (Username.Length > 0 ? 1 : 0) + (BearerToken.Length > 0 ? 1 : 0);
-        if (schemes > 1) errors.Add($"{path}.api_key", "set only one of api_key, username/password and bearer_token");
-        if (Username.Length > 0 != Password.Length > 0) errors.Add($"{path}.password", "username and password go together");
-        if (CaFile.Length > 0 && !File.Exists(CaFile)) errors.Add($"{path}.ca_file", $"file not found: '{CaFile}'");
-        if (CertificateFingerprint.Length > 0 && CertificateFingerprint.Replace(":", "").Length != 64)
-            errors.Add($"{path}.certificate_fingerprint", "must be a SHA-256 fingerprint: 64 hex digits, colons allowed");
+        ConnectionAuthValidation.Validate(path, ApiKey, Username, Password, BearerToken, CaFile, CertificateFingerprint, errors);
         errors.Range($"{path}.request_timeout", RequestTimeout, Duration.FromSeconds(1), Duration.FromMinutes(10));
     }
 }
