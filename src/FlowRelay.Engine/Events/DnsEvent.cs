@@ -9,8 +9,23 @@ namespace FlowRelay.Engine.Events;
 /// seen (the syslog header or file it came from, the arrival time) and the question name split by
 /// the Public Suffix List. A mutable struct like <see cref="FlowEvent"/>; build with <see cref="Create"/>.
 /// </summary>
-public struct DnsEvent
+public struct DnsEvent : FlowRelay.Engine.Rules.IRuleEvent<DnsEvent>
 {
+    /// <inheritdoc />
+    public static FlowRelay.Engine.Rules.Fields.FieldTable<DnsEvent> Fields => FlowRelay.Engine.Rules.Fields.DnsEventFields.Table;
+
+    /// <summary>Event time of a query: its log time (see <see cref="Create"/>).</summary>
+    public static long EventTime(in DnsEvent e) => e.TimestampNs != 0 ? e.TimestampNs : e.ReceivedNs;
+
+    /// <inheritdoc />
+    public static string? Sample(in DnsEvent e) => e.Query.QueryName is { Length: > 0 } n ? $"{n} {e.Query.QueryTypeName}".TrimEnd() : null;
+
+    /// <inheritdoc />
+    public static string[] AlertFields { get; } = ["source.ip", "dns.question.name", "dns.question.type", "dns.question.registered_domain", "dns.response_code", "server.ip"];
+
+    /// <inheritdoc />
+    public static string DefaultHostField => "source.ip";
+
     /// <summary>The query as the resolver logged it; <see cref="DnsQueryRecord.QueryName"/> is the normalised ASCII name.</summary>
     public DnsQueryRecord Query;
 

@@ -7,8 +7,23 @@ namespace FlowRelay.Engine.Events;
 /// A struct held in reusable batches so the pipeline allocates nothing per record: enrichment
 /// fields are values or references to shared, immutable objects (names, assets, geo answers).
 /// </summary>
-public struct FlowEvent
+public struct FlowEvent : FlowRelay.Engine.Rules.IRuleEvent<FlowEvent>
 {
+    /// <inheritdoc />
+    public static FlowRelay.Engine.Rules.Fields.FieldTable<FlowEvent> Fields => FlowRelay.Engine.Rules.Fields.FlowEventFields.Table;
+
+    /// <summary>Event time of a flow: its end (the time its bytes were all sent), else when it was received.</summary>
+    public static long EventTime(in FlowEvent e) => e.Flow.EndNs != 0 ? e.Flow.EndNs : e.Flow.ReceivedNs;
+
+    /// <inheritdoc />
+    public static string? Sample(in FlowEvent e) => e.CommunityId.HasValue ? System.Text.Encoding.ASCII.GetString(e.CommunityId.Value) : null;
+
+    /// <inheritdoc />
+    public static string[] AlertFields { get; } = ["source.ip", "source.port", "destination.ip", "destination.port", "network.transport", "source.bytes", "destination.bytes"];
+
+    /// <inheritdoc />
+    public static string DefaultHostField => "source.ip";
+
     /// <summary>The record as decoded.</summary>
     public FlowRecord Flow;
 

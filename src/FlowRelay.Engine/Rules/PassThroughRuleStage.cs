@@ -3,8 +3,8 @@ using FlowRelay.Engine.Events;
 namespace FlowRelay.Engine.Rules;
 
 /// <summary>
-/// The rules stage before the Sigma engine exists (issue 5): evaluates nothing and raises no
-/// alert, so the pipeline runs Decode → Enrich → Rules → Emit in its final shape.
+/// The rules stage when <c>rules.enabled</c> is false: evaluates nothing and raises no alert, so
+/// the pipeline keeps its Decode → Enrich → Rules → Emit shape.
 /// </summary>
 public sealed class PassThroughRuleStage : IFlowRuleStage
 {

@@ -8,9 +8,10 @@ using FlowRelay.Protocols.Flows;
 namespace FlowRelay.Engine.Rules;
 
 /// <summary>
-/// Runs one <see cref="RuleSet"/> over flow events as a stream: detection rules per event,
+/// Runs one <see cref="RuleSet"/> over flow and DNS events as a stream: detection rules per event,
 /// correlations in event time, chained correlations on alerts, the threat index on every alert
-/// with risk points. Single-threaded (the pipeline thread). Events that match nothing allocate nothing.
+/// with risk points. Single-threaded: callers on more than one thread (the flow and DNS pipelines)
+/// serialise their batches (<see cref="SigmaRuleStage"/> does). Events that match nothing allocate nothing.
 /// </summary>
 public sealed class RuleEngine
 {
@@ -22,7 +23,10 @@ public sealed class RuleEngine
     private readonly (CorrelationState State, AlertInput Input)[][] _alertConsumers;
     private readonly bool[] _detectionAlerts;
     private readonly Dictionary<(int Rule, IpAddr Host), long> _detectionSuppress = new();
-    private readonly FieldAccessor<FlowEvent>[] _detectionHost;
+    private readonly DetectionRule<FlowEvent>[] _flowRules;
+    private readonly int[] _flowIndex;
+    private readonly DetectionRule<DnsEvent>[] _dnsRules;
+    private readonly int[] _dnsIndex;
     private readonly long[] _matches;
     private readonly int _maxGroups;
 
@@ -46,7 +50,10 @@ public sealed class RuleEngine
         }
         _matches = new long[rules.Detections.Count];
         _maxGroups = options.MaxGroups;
-        _detectionHost = rules.Detections.Select(d => FlowEventFields.Table.TryGet(d.Info.HostField ?? "source.ip", out var a) ? a : null!).ToArray();
+        _flowIndex = Enumerable.Range(0, rules.Detections.Count).Where(d => rules.Detections[d] is DetectionRule<FlowEvent>).ToArray();
+        _flowRules = _flowIndex.Select(d => (DetectionRule<FlowEvent>)rules.Detections[d]).ToArray();
+        _dnsIndex = Enumerable.Range(0, rules.Detections.Count).Where(d => rules.Detections[d] is DetectionRule<DnsEvent>).ToArray();
+        _dnsRules = _dnsIndex.Select(d => (DetectionRule<DnsEvent>)rules.Detections[d]).ToArray();
     }
 
     public RuleSet Rules => _rules;
@@ -75,24 +82,33 @@ public sealed class RuleEngine
     public IEnumerable<(string RuleId, int Groups, long LateDropped, long Expired, long Evicted, long Suppressed, long Fired)> CorrelationCounters =>
         _states.Select(s => (s.Plan.Rule.Info.Id, s.Groups, s.LateDropped, s.Expired, s.Evicted, s.Suppressed, s.Fired));
 
-    /// <summary>Evaluates a batch; returns the number of alerts raised.</summary>
-    public int Evaluate(ReadOnlySpan<FlowEvent> events)
+    /// <summary>Evaluates a batch of flows; returns the number of alerts raised.</summary>
+    public int Evaluate(ReadOnlySpan<FlowEvent> events) => Evaluate(events, _flowRules, _flowIndex);
+
+    /// <summary>Evaluates a batch of DNS queries; returns the number of alerts raised.</summary>
+    public int Evaluate(ReadOnlySpan<DnsEvent> events) => Evaluate(events, _dnsRules, _dnsIndex);
+
+    /// <summary>DNS queries evaluated so far (also counted in <see cref="EventsEvaluated"/>).</summary>
+    public long DnsEventsEvaluated { get; private set; }
+
+    private int Evaluate<T>(ReadOnlySpan<T> events, DetectionRule<T>[] rules, int[] index) where T : struct, IRuleEvent<T>
     {
         long before = Alerts;
         EventsEvaluated += events.Length;
-        var detections = _rules.Detections;
+        if (typeof(T) == typeof(DnsEvent)) DnsEventsEvaluated += events.Length;
         for (int n = 0; n < events.Length; n++)
         {
             ref readonly var e = ref events[n];
-            for (int d = 0; d < detections.Count; d++)
+            for (int r = 0; r < rules.Length; r++)
             {
-                if (!detections[d].Matcher.Match(in e)) continue;
+                if (!rules[r].Matcher.Match(in e)) continue;
+                int d = index[r];
                 _matches[d]++;
-                long t = EventTime(in e);
-                if (_detectionAlerts[d]) DetectionAlert(d, in e, t);
+                long t = T.EventTime(in e);
+                if (_detectionAlerts[d]) DetectionAlert(d, rules[r], in e, t);
                 foreach (var (state, input) in _eventConsumers[d])
                 {
-                    if (state.ObserveEvent(in e, input, t) is { } alert) Emit(alert, Array.IndexOf(_states, state));
+                    if (state.ObserveEvent(in e, (EventInput<T>)input, t) is { } alert) Emit(alert, Array.IndexOf(_states, state));
                 }
             }
         }
@@ -100,12 +116,12 @@ public sealed class RuleEngine
     }
 
     /// <summary>Event time of a flow: its end (the time its bytes were all sent), else when it was received.</summary>
-    public static long EventTime(in FlowEvent e) => e.Flow.EndNs != 0 ? e.Flow.EndNs : e.Flow.ReceivedNs;
+    public static long EventTime(in FlowEvent e) => FlowEvent.EventTime(in e);
 
-    private void DetectionAlert(int d, in FlowEvent e, long t)
+    private void DetectionAlert<T>(int d, DetectionRule<T> rule, in T e, long t) where T : struct, IRuleEvent<T>
     {
-        var info = _rules.Detections[d].Info;
-        var hostField = _detectionHost[d];
+        var info = rule.Info;
+        var hostField = rule.Host;
         hostField.Ip!(in e, out var host);
         if (info.Suppress > TimeSpan.Zero)
         {
@@ -118,9 +134,9 @@ public sealed class RuleEngine
             _detectionSuppress[(d, host)] = t;
         }
         var fields = new List<KeyValuePair<string, string>>();
-        foreach (var name in (string[])["source.ip", "source.port", "destination.ip", "destination.port", "network.transport", "source.bytes", "destination.bytes"])
+        foreach (var name in T.AlertFields)
         {
-            if (FlowEventFields.Table.TryGet(name, out var acc) && acc.ToDisplayString(in e) is { } v) fields.Add(new(name, v));
+            if (T.Fields.TryGet(name, out var acc) && acc.ToDisplayString(in e) is { } v) fields.Add(new(name, v));
         }
         Emit(new Alert
         {
@@ -130,7 +146,7 @@ public sealed class RuleEngine
             Kind = "detection",
             EventCount = 1,
             Host = hostField.ToDisplayString(in e),
-            Sample = e.CommunityId.HasValue ? [System.Text.Encoding.ASCII.GetString(e.CommunityId.Value)] : [],
+            Sample = T.Sample(in e) is { } sample ? [sample] : [],
         }, -1);
     }
 
@@ -198,14 +214,16 @@ public sealed class RuleEngine
         if (plan.Rule.Info.HostField is { } h) return groupBy.ToList().IndexOf(h);
         for (int i = 0; i < groupBy.Count; i++)
         {
-            if (FlowEventFields.Table.TryGet(groupBy[i], out var acc) && acc.Kind == FieldKind.Ip) return i;
+            if ((FlowEventFields.Table.TryGet(groupBy[i], out var acc) && acc.Kind == FieldKind.Ip) ||
+                (DnsEventFields.Table.TryGet(groupBy[i], out var dacc) && dacc.Kind == FieldKind.Ip)) return i;
             if (groupBy[i] == "host.ip") return i;
         }
         // Aliased or chained keys: the first input's resolved address field.
         var first = plan.EventInputs.FirstOrDefault();
         if (first is not null)
         {
-            for (int i = 0; i < first.Keys.Length; i++) if (first.Keys[i].Kind == FieldKind.Ip) return i;
+            var kinds = first.KeyKinds;
+            for (int i = 0; i < kinds.Length; i++) if (kinds[i] == FieldKind.Ip) return i;
         }
         return -1;
     }

@@ -53,9 +53,7 @@ public sealed class RuleSet
             {
                 if (!byRef.TryGetValue(r, out var t) || t.IsCorrelation)
                     throw new LinkException(f.Info.File, f.At, $"filter '{f.Info.Title}' names rule '{r}', which is not a loaded detection rule");
-                var rule = detections[t.Index].Rule;
-                rule.Matcher = new Detection.AndMatcher<FlowEvent>([rule.Matcher, new Detection.NotMatcher<FlowEvent>(f.Matcher)]);
-                rule.Filters.Add(f.Info.Id);
+                detections[t.Index].Rule.ApplyFilter(f);
             }
         }
 
@@ -102,27 +100,7 @@ public sealed class RuleSet
                 }
                 else
                 {
-                    var det = detections[t.Index].Rule;
-                    FieldAccessor<FlowEvent> Resolve(string name)
-                    {
-                        string field = name;
-                        if (rule.Aliases.TryGetValue(name, out var perRule))
-                        {
-                            if (!perRule.TryGetValue(r, out field!) && !(det.Info.Name is { } n && perRule.TryGetValue(n, out field!)) && !perRule.TryGetValue(det.Info.Id, out field!))
-                                throw new LinkException(rule.Info.File, at, $"alias '{name}' has no field for rule '{r}'");
-                        }
-                        return FlowEventFields.Table.TryGet(field, out var acc) ? acc
-                            : throw new LinkException(rule.Info.File, at, $"'{rule.Info.Title}': unknown field '{field}' (known: {string.Join(", ", FlowEventFields.Table.Names)})");
-                    }
-                    var keys = rule.GroupBy.Select(Resolve).ToArray();
-                    FieldAccessor<FlowEvent>? value = null;
-                    if (rule.ValueField is { } vf)
-                    {
-                        value = Resolve(vf);
-                        if (rule.Type is CorrelationType.ValueSum or CorrelationType.ValueAvg && value.Kind != FieldKind.Number)
-                            throw new LinkException(rule.Info.File, at, $"'{rule.Info.Title}': {rule.Type} needs a numeric field; '{value.Name}' is {value.Kind.ToString().ToLowerInvariant()}");
-                    }
-                    plan.EventInputs.Add(new EventInput(t.Index, keys, value, position));
+                    plan.EventInputs.Add(detections[t.Index].Rule.Bind(rule, at, r, t.Index, position));
                 }
             }
             planOf[i] = plans.Count;
@@ -132,8 +110,19 @@ public sealed class RuleSet
     }
 }
 
-/// <summary>How a correlation reads one detection rule's events: group-key fields and value field.</summary>
-internal sealed record EventInput(int Detection, FieldAccessor<FlowEvent>[] Keys, FieldAccessor<FlowEvent>? Value, int Position);
+/// <summary>How a correlation reads one detection rule's events; <see cref="EventInput{T}"/> binds the fields.</summary>
+internal abstract record EventInput(int Detection, int Position)
+{
+    /// <summary>Kinds of the group-key fields, in group-by order.</summary>
+    public abstract FieldKind[] KeyKinds { get; }
+}
+
+/// <summary>Group-key fields and value field of one detection rule's events of type <typeparamref name="T"/>.</summary>
+internal sealed record EventInput<T>(int Detection, FieldAccessor<T>[] Keys, FieldAccessor<T>? Value, int Position) : EventInput(Detection, Position)
+    where T : struct, IRuleEvent<T>
+{
+    public override FieldKind[] KeyKinds { get; } = Keys.Select(k => k.Kind).ToArray();
+}
 
 /// <summary>How a correlation reads another correlation's alerts: which of its key parts make this key.</summary>
 internal sealed record AlertInput(int SourcePlan, int[] KeyMap, int Position);

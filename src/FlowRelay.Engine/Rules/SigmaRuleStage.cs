@@ -7,13 +7,16 @@ using FlowRelay.Engine.Rules.Loading;
 namespace FlowRelay.Engine.Rules;
 
 /// <summary>
-/// The rules stage: runs the Sigma rules of a folder over every batch. Every few seconds it
+/// The rules stage: runs the Sigma rules of a folder over every batch of flows and of DNS queries.
+/// The two pipelines call it from their own threads; a lock serialises the batches, so the engine,
+/// its windows, the threat index and the alert sinks see one event stream. Every few seconds it
 /// checks whether a rule file changed; a changed folder that loads cleanly replaces the rules
 /// (correlations defined the same way keep their windows, the threat index is kept), one that does not is refused and
 /// the running rules stay.
 /// </summary>
-public sealed class SigmaRuleStage : IFlowRuleStage
+public sealed class SigmaRuleStage : IFlowRuleStage, IDnsRuleStage
 {
+    private readonly Lock _gate = new();
     private readonly string _directory;
     private readonly RuleEngineOptions _options;
     private readonly ThreatIndex _threat;
@@ -52,6 +55,9 @@ public sealed class SigmaRuleStage : IFlowRuleStage
     /// <summary>Events evaluated by the engines replaced on reload.</summary>
     public long PreviousEvents { get; private set; }
 
+    /// <summary>DNS queries evaluated by the engines replaced on reload (also in <see cref="PreviousEvents"/>).</summary>
+    public long PreviousDnsEvents { get; private set; }
+
     /// <summary>Alerts raised by the engines replaced on reload.</summary>
     public long PreviousAlerts { get; private set; }
 
@@ -70,16 +76,39 @@ public sealed class SigmaRuleStage : IFlowRuleStage
     /// <inheritdoc />
     public int Evaluate(ReadOnlySpan<FlowEvent> events)
     {
+        lock (_gate)
+        {
+            ReloadWhenDue();
+            return Engine.Evaluate(events);
+        }
+    }
+
+    /// <inheritdoc />
+    public int Evaluate(ReadOnlySpan<DnsEvent> events)
+    {
+        lock (_gate)
+        {
+            ReloadWhenDue();
+            return Engine.Evaluate(events);
+        }
+    }
+
+    private void ReloadWhenDue()
+    {
         if (_reloadInterval > TimeSpan.Zero && Stopwatch.GetElapsedTime(_lastCheck) >= _reloadInterval)
         {
             _lastCheck = Stopwatch.GetTimestamp();
             ReloadIfChanged();
         }
-        return Engine.Evaluate(events);
     }
 
     /// <summary>Reloads when a file changed; returns the errors when the new files were refused.</summary>
     public IReadOnlyList<RuleError> ReloadIfChanged()
+    {
+        lock (_gate) return Reload();
+    }
+
+    private IReadOnlyList<RuleError> Reload()
     {
         string fp = Fingerprint();
         if (fp == _fingerprint) return [];
@@ -104,6 +133,7 @@ public sealed class SigmaRuleStage : IFlowRuleStage
         // The new engine first, then the totals: a concurrent stats read undercounts for a moment rather than double counts.
         Engine = new RuleEngine(r.RuleSet!, _options, _threat, _sinks, old);
         (PreviousEvents, PreviousAlerts, PreviousMatches, _previousMatches) = (PreviousEvents + old.EventsEvaluated, PreviousAlerts + old.Alerts, total, matches);
+        PreviousDnsEvents += old.DnsEventsEvaluated;
         Reloads++;
         _log($"rules: reloaded {Describe(r.RuleSet!)}; {Engine.KeptOnReload} correlation(s) kept their windows");
         return [];

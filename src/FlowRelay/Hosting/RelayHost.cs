@@ -68,6 +68,7 @@ public static class RelayHost
             services.AddSingleton(new ThreatIndex(new ThreatIndexOptions { HalfLife = settings.Rules.RiskHalfLife.Value }));
             services.AddSingleton<ICounterSource>(sp => sp.GetRequiredService<ThreatIndex>());
             services.AddSingleton<IFlowRuleStage>(sp => sp.GetRequiredService<SigmaRuleStage>());
+            services.AddSingleton<IDnsRuleStage>(sp => sp.GetRequiredService<SigmaRuleStage>());
             services.AddSingleton<RuleStageCounters>();
             services.AddSingleton<ICounterSource>(sp => sp.GetRequiredService<RuleStageCounters>());
             services.AddSingleton<RuleMatchCounters>();

@@ -34,9 +34,10 @@ public class BundledRuleTests
     {
         var r = RuleLoader.LoadDirectory(BundledRules);
         Assert.True(r.IsValid, string.Join("\n", r.Errors));
-        Assert.Equal(1, r.RuleSet!.Detections.Count);
-        Assert.Equal(2, r.RuleSet.Correlations.Count);
-        Assert.Equal(1, r.RuleSet.FilterCount);
+        Assert.Equal(4, r.RuleSet!.Detections.Count(d => d.Service == "connection"));
+        Assert.Equal(6, r.RuleSet.Detections.Count(d => d.Service == "dns"));
+        Assert.Equal(6, r.RuleSet.Correlations.Count);
+        Assert.Equal(2, r.RuleSet.FilterCount);
     }
 
     // YAML → JSON as a YAML 1.2 core-schema reader would type plain scalars (ints, booleans, null).

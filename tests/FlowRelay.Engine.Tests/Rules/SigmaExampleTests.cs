@@ -8,9 +8,8 @@ public class SigmaExampleTests
 {
     [Theory]
     [InlineData("rules_rule_1.yml", "unsupported logsource (category: -, service: application, product: windows)")]
-    [InlineData("rules_rule_ecs.yml", "DNS events are not evaluated yet")]
     [InlineData("filter_filter_1.yml", "unsupported logsource (category: process_creation")]
-    [InlineData("filter_filter_ecs.yml", "DNS events are not evaluated yet")]
+    [InlineData("filter_filter_ecs.yml", "names rule '6f3e2987-db24-4c78-a860-b4f4095a7095', which is not a loaded detection rule")]
     [InlineData("correlation_event_count.yml", "names rule '5638f7c0-ac70-491d-8465-2a65075e0d86', which is not loaded")]
     [InlineData("correlation_event_count_ecs.yml", "names rule '5638f7c0-ac70-491d-8465-2a65075e0d86', which is not loaded")]
     [InlineData("correlation_value_count.yml", "which is not loaded")]
@@ -49,5 +48,23 @@ public class SigmaExampleTests
             Assert.Equal(1, sink.Alerts.Count); // a is more than 5 minutes before b and c
             Assert.Equal(ordered ? "temporal_ordered" : "temporal", sink.Alerts[0].Kind);
         }
+    }
+
+    [Fact]
+    public void The_ecs_dns_example_runs_on_dns_queries_and_its_filter_applies_to_dns_rules()
+    {
+        var rule = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Rules", "SigmaExamples", "rules_rule_ecs.yml"));
+        var set = Load(("rules_rule_ecs.yml", rule));
+        var (engine, sink) = RuleTestKit.Engine(set);
+        engine.Evaluate([DnsRuleTests.Query("10.0.0.1", "www.example.com", Sec(0)), DnsRuleTests.Query("10.0.0.1", "sigmahq", Sec(1))]);
+        Assert.Equal("545a5da6-f103-4919-a519-e9aec1026ee4", Assert.Single(sink.Alerts).Rule.Id);
+
+        // The filter example names two rules; with two DNS rules of those ids it removes www.google.* from both.
+        static string Rule(string id) => $"title: any {id}\nid: {id}\nlogsource: {{category: network, service: dns}}\ndetection:\n  sel:\n    dns.question.name|exists: true\n  condition: sel\n";
+        var filter = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Rules", "SigmaExamples", "filter_filter_ecs.yml"));
+        var (engine2, sink2) = RuleTestKit.Engine(Load(("a.yml", Rule("6f3e2987-db24-4c78-a860-b4f4095a7095")), ("b.yml", Rule("df0841c0-9846-4e9f-ad8a-7df91571771b")), ("filter_filter_ecs.yml", filter)));
+        engine2.Evaluate([DnsRuleTests.Query("10.0.0.1", "www.google.com", Sec(0)), DnsRuleTests.Query("10.0.0.1", "www.example.com", Sec(1))]);
+        Assert.Equal(2, sink2.Alerts.Count);
+        Assert.All(sink2.Alerts, a => Assert.Equal("www.example.com", a.Fields.Single(f => f.Key == "dns.question.name").Value));
     }
 }

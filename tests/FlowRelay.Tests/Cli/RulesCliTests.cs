@@ -19,7 +19,7 @@ public class RulesCliTests
         var (code, output, error) = await Invoke("rules", "validate");
         Assert.Equal(0, code);
         Assert.Equal("", error);
-        Assert.Contains("1 detection, 2 correlation, 1 filter rules", output);
+        Assert.Contains("10 detection, 6 correlation, 2 filter rules", output);
     }
 
     [Fact]

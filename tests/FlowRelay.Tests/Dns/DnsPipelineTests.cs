@@ -29,17 +29,57 @@ public class DnsPipelineTests
         return cur.ValueKind == JsonValueKind.String ? cur.GetString() : cur.GetRawText();
     }
 
-    private static async Task<CapturingDnsSink> RunAsync(IEnumerable<(string Line, LogSource Source)> lines, DnsAnswerFeed? feed = null)
+    private static async Task<CapturingDnsSink> RunAsync(IEnumerable<(string Line, LogSource Source)> lines, DnsAnswerFeed? feed = null,
+        FlowRelay.Engine.Rules.IDnsRuleStage? rules = null)
     {
         var channel = new LogChannel(4096);
         var sink = new CapturingDnsSink();
-        var pipeline = new DnsPipeline(channel, Psl.Value, [sink], SyslogParserOptions.Default, NullLogger<DnsPipeline>.Instance, feed);
+        var pipeline = new DnsPipeline(channel, Psl.Value, [sink], SyslogParserOptions.Default, NullLogger<DnsPipeline>.Instance, feed, rules: rules);
         await pipeline.StartAsync(CancellationToken.None);
         foreach (var (line, source) in lines)
             Assert.True(channel.TryPublish(Encoding.UTF8.GetBytes(line), source.SyslogFramed ? Resolver : default, LogChannel.NowNs(), false, source));
         await Eventually.HoldsAsync(() => channel.Count == 0, TimeSpan.FromSeconds(10));
         await pipeline.StopAsync(CancellationToken.None);
         return sink;
+    }
+
+    [Fact]
+    public async Task Dns_events_go_through_the_rules_stage_before_the_sinks()
+    {
+        var dir = Directory.CreateTempSubdirectory("flowrelay-dnsrules-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "lookup.yml"),
+                "title: example lookup\nid: example-lookup\nlogsource: {category: network, service: dns}\ndetection:\n  sel:\n    dns.question.registered_domain: example.com\n  condition: sel\nlevel: high\n");
+            var alerts = new CapturingAlertSink();
+            var stage = new FlowRelay.Engine.Rules.SigmaRuleStage(dir.FullName, new FlowRelay.Engine.Rules.RuleEngineOptions(),
+                new FlowRelay.Engine.Risk.ThreatIndex(new FlowRelay.Engine.Risk.ThreatIndexOptions()), [alerts], _ => { }, TimeSpan.Zero);
+            var source = new LogSource("udp:test", DnsLogFormat.Unknown, true);
+            var sink = await RunAsync(File.ReadAllLines(Sample("syslog-lf.log")).Select(l => (l, source)), rules: stage);
+            Assert.Single(sink.Dns);
+            var alert = Assert.Single(alerts.Alerts);
+            Assert.Equal("example-lookup", alert.Rule.Id);
+            Assert.Equal("10.0.0.5", alert.Host);
+            Assert.Equal(1, stage.Engine.DnsEventsEvaluated);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    private sealed class CapturingAlertSink : FlowRelay.Engine.Alerts.IAlertSink
+    {
+        public List<FlowRelay.Engine.Alerts.Alert> Alerts { get; } = [];
+
+        public void Write(FlowRelay.Engine.Alerts.Alert alert)
+        {
+            lock (Alerts) Alerts.Add(alert);
+        }
+
+        public void WriteRisk(FlowRelay.Engine.Risk.HostRisk risk)
+        {
+        }
     }
 
     [Fact]

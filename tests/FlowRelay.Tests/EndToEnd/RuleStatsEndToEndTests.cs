@@ -45,15 +45,18 @@ public class RuleStatsEndToEndTests
 
         using var stats = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "stats.json")));
         var rules = stats.RootElement.GetProperty("rules");
-        Assert.Equal(1, rules.GetProperty("detection_rules").GetInt64());
-        Assert.Equal(2, rules.GetProperty("correlation_rules").GetInt64());
-        Assert.Equal(1, rules.GetProperty("filters").GetInt64());
+        // The bundled rules: 4 flow and 6 DNS detection rules, 2 upload and 4 DNS correlations, a filter for each logsource.
+        Assert.Equal(10, rules.GetProperty("detection_rules").GetInt64());
+        Assert.Equal(6, rules.GetProperty("dns_detection_rules").GetInt64());
+        Assert.Equal(6, rules.GetProperty("correlation_rules").GetInt64());
+        Assert.Equal(2, rules.GetProperty("filters").GetInt64());
         Assert.Equal(3, rules.GetProperty("events_evaluated").GetInt64());
+        Assert.Equal(0, rules.GetProperty("dns_events_evaluated").GetInt64());
         Assert.Equal(2, rules.GetProperty("matches").GetInt64()); // the upload and the downloader's requests
         Assert.Equal(2, rules.GetProperty("alerts").GetInt64()); // the upload alert and the threat index reaching "low" (20 points)
         Assert.Equal(0, rules.GetProperty("alerts_suppressed").GetInt64());
         Assert.Equal(3, rules.GetProperty("correlation_groups").GetInt64()); // upload trigger: both hosts; repeat: 10.1.0.5 after its alert
-        Assert.Equal(2 * 50_000, rules.GetProperty("correlation_groups_capacity").GetInt64());
+        Assert.Equal(6 * 50_000, rules.GetProperty("correlation_groups_capacity").GetInt64());
         Assert.Equal(0, rules.GetProperty("correlation_groups_evicted").GetInt64());
         Assert.Equal(0, rules.GetProperty("late_events_dropped").GetInt64());
         Assert.Equal(2, rules.GetProperty("matches_per_rule").GetProperty("flowrelay_outbound_internal_to_internet").GetInt64());

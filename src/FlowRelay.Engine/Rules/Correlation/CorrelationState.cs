@@ -72,7 +72,7 @@ internal sealed class CorrelationState
     }
 
     /// <summary>Counts one event of a detection rule this correlation reads; returns an alert when it trips.</summary>
-    public Alert? ObserveEvent(in FlowEvent e, EventInput input, long timeNs)
+    public Alert? ObserveEvent<T>(in T e, EventInput<T> input, long timeNs) where T : struct, IRuleEvent<T>
     {
         var key = new GroupKey();
         for (int i = 0; i < input.Keys.Length; i++) key[i] = KeyPart.Read(input.Keys[i], in e);
@@ -120,7 +120,7 @@ internal sealed class CorrelationState
         return Update(group, key, source.TimeNs, 0, default, in none, false, input.Position);
     }
 
-    private Alert? Update(CorrelationGroup group, GroupKey key, long timeNs, long value, KeyPart distinct, in FlowEvent e, bool fromEvent, int position)
+    private Alert? Update<T>(CorrelationGroup group, GroupKey key, long timeNs, long value, KeyPart distinct, in T e, bool fromEvent, int position) where T : struct, IRuleEvent<T>
     {
         if (timeNs < _maxTimeNs - _latenessNs)
         {
@@ -174,7 +174,7 @@ internal sealed class CorrelationState
     /// order within the timespan; for each step the chain's start is kept, so a later r0 does not
     /// break a chain already under way.
     /// </summary>
-    private Alert? Temporal(CorrelationGroup group, GroupKey key, int position, long timeNs, in FlowEvent e, bool fromEvent)
+    private Alert? Temporal<T>(CorrelationGroup group, GroupKey key, int position, long timeNs, in T e, bool fromEvent) where T : struct, IRuleEvent<T>
     {
         int n = Plan.Rule.Rules.Count;
         long spanNs = Plan.Rule.Timespan.Ticks * 100;
@@ -222,7 +222,7 @@ internal sealed class CorrelationState
         return Fire(group, key, timeNs, metric, metric, windowStart, in e, fromEvent);
     }
 
-    private Alert? Fire(CorrelationGroup group, GroupKey key, long timeNs, double metric, long count, long windowStart, in FlowEvent e, bool fromEvent)
+    private Alert? Fire<T>(CorrelationGroup group, GroupKey key, long timeNs, double metric, long count, long windowStart, in T e, bool fromEvent) where T : struct, IRuleEvent<T>
     {
         var rule = Plan.Rule.Info;
         if (rule.Suppress > TimeSpan.Zero && group.LastAlertNs != long.MinValue && timeNs - group.LastAlertNs < rule.Suppress.Ticks * 100)
@@ -255,7 +255,7 @@ internal sealed class CorrelationState
             EventCount = count,
             WindowStartNs = windowStart,
             Host = HostIndex >= 0 ? group.KeyText[HostIndex] : null,
-            Sample = fromEvent && e.CommunityId.HasValue ? [System.Text.Encoding.ASCII.GetString(e.CommunityId.Value)] : [],
+            Sample = fromEvent && T.Sample(in e) is { } sample ? [sample] : [],
             Key = key,
             KeyText = group.KeyText,
         };

@@ -18,6 +18,8 @@ public static class DnsEventFields
     private static FieldTable<DnsEvent> Build() => new FieldTable<DnsEvent>("network", "dns")
         .Ip("source.ip", static (in DnsEvent e, out IpAddr v) => (v = e.Query.ClientIp).IsSet)
         .Ip("client.ip", static (in DnsEvent e, out IpAddr v) => (v = e.Query.ClientIp).IsSet)
+        // The querying client is the host a DNS alert is about (as host.ip is for flows' internal side).
+        .Ip("host.ip", static (in DnsEvent e, out IpAddr v) => (v = e.Query.ClientIp).IsSet)
         .Number("source.port", static (in DnsEvent e, out long v) => (v = e.Query.ClientPort) > 0)
         .Ip("server.ip", static (in DnsEvent e, out IpAddr v) => (v = e.Query.Server).IsSet)
         .Ip("destination.ip", static (in DnsEvent e, out IpAddr v) => (v = e.Query.Server).IsSet)

@@ -129,8 +129,9 @@ public static class RuleLoader
             if (YamlNodes.Get(frMap, "host") is { } h)
             {
                 host = YamlNodes.Text(h, "flowrelay.host");
-                if (!FlowEventFields.Table.TryGet(host, out var acc) || acc.Kind != FieldKind.Ip)
-                    throw new RuleException(h.Start, $"flowrelay.host '{host}' must name an address field");
+                bool flowIp = FlowEventFields.Table.TryGet(host, out var fa) && fa.Kind == FieldKind.Ip;
+                bool dnsIp = DnsEventFields.Table.TryGet(host, out var da) && da.Kind == FieldKind.Ip;
+                if (!flowIp && !dnsIp) throw new RuleException(h.Start, $"flowrelay.host '{host}' must name an address field");
             }
         }
         return new RuleInfo
@@ -152,7 +153,14 @@ public static class RuleLoader
         };
     }
 
-    private static void CheckLogsource(YamlMappingNode map)
+    /// <summary>The event type a rule's logsource names: flows (network/connection) or DNS queries (network/dns).</summary>
+    private enum Source
+    {
+        Flow,
+        Dns,
+    }
+
+    private static Source CheckLogsource(YamlMappingNode map)
     {
         var node = YamlNodes.Get(map, "logsource") ?? throw new RuleException(map.Start, "missing 'logsource'");
         var ls = YamlNodes.Map(node, "logsource");
@@ -160,34 +168,45 @@ public static class RuleLoader
         var category = YamlNodes.OptionalText(ls, "category", "logsource.category");
         var service = YamlNodes.OptionalText(ls, "service", "logsource.service");
         var product = YamlNodes.OptionalText(ls, "product", "logsource.product");
-        var table = FlowEventFields.Table;
-        if (category == table.Category && service == table.Service && product is null) return;
-        if (category == "network" && service == "dns" && product is null)
-            throw new RuleException(node.Start, "logsource network/dns: DNS events are not evaluated yet (only network/connection flows)");
+        if (category == FlowEventFields.Table.Category && service == FlowEventFields.Table.Service && product is null) return Source.Flow;
+        if (category == DnsEventFields.Table.Category && service == DnsEventFields.Table.Service && product is null) return Source.Dns;
         throw new RuleException(node.Start,
-            $"unsupported logsource (category: {category ?? "-"}, service: {service ?? "-"}, product: {product ?? "-"}): FlowRelay evaluates {{category: network, service: connection}} without a product");
+            $"unsupported logsource (category: {category ?? "-"}, service: {service ?? "-"}, product: {product ?? "-"}): FlowRelay evaluates {{category: network, service: connection}} (flows) and {{category: network, service: dns}} (DNS queries), without a product");
     }
 
     private static DetectionRule ParseDetection(YamlMappingNode map, string file, string fallbackId, ListStore lists)
     {
         YamlNodes.CheckKeys(map, DetectionKeys, "a detection rule");
         var info = ParseInfo(map, file, fallbackId);
-        CheckLogsource(map);
         var detection = YamlNodes.Map(YamlNodes.Get(map, "detection")!, "detection");
-        var matcher = new DetectionCompiler<FlowEvent>(FlowEventFields.Table, lists).Compile(detection);
-        return new DetectionRule(info, matcher);
+        return CheckLogsource(map) == Source.Dns ? Detection<DnsEvent>(map, info, detection, lists) : Detection<FlowEvent>(map, info, detection, lists);
+    }
+
+    private static DetectionRule<T> Detection<T>(YamlMappingNode map, RuleInfo info, YamlMappingNode detection, ListStore lists) where T : struct, IRuleEvent<T>
+    {
+        CheckHost<T>(map, info);
+        return new DetectionRule<T>(info, new DetectionCompiler<T>(T.Fields, lists).Compile(detection));
+    }
+
+    // flowrelay.host must be an address field of the rule's own event type.
+    private static void CheckHost<T>(YamlMappingNode map, RuleInfo info) where T : struct, IRuleEvent<T>
+    {
+        if (info.HostField is not { } host || (T.Fields.TryGet(host, out var acc) && acc.Kind == FieldKind.Ip)) return;
+        var at = YamlNodes.Get(map, "flowrelay") is YamlMappingNode fr && YamlNodes.Get(fr, "host") is { } h ? h.Start : map.Start;
+        throw new RuleException(at, $"flowrelay.host '{host}' is not an address field of {T.Fields.Category}/{T.Fields.Service} events");
     }
 
     private static SigmaFilter ParseFilter(YamlMappingNode map, string file, string fallbackId, ListStore lists)
     {
         YamlNodes.CheckKeys(map, FilterKeys, "a filter");
         var info = ParseInfo(map, file, fallbackId);
-        CheckLogsource(map);
+        var source = CheckLogsource(map);
         var filter = YamlNodes.Map(YamlNodes.Get(map, "filter")!, "filter");
         var rulesNode = YamlNodes.Get(filter, "rules") ?? throw new RuleException(filter.Start, "filter needs 'rules' (the ids or names of the rules it applies to)");
         var rules = YamlNodes.TextList(rulesNode, "filter.rules");
-        var matcher = new DetectionCompiler<FlowEvent>(FlowEventFields.Table, lists).Compile(filter, "rules");
-        return new SigmaFilter(info, rules, matcher, map.Start);
+        return source == Source.Dns
+            ? new SigmaFilter<DnsEvent>(info, rules, new DetectionCompiler<DnsEvent>(DnsEventFields.Table, lists).Compile(filter, "rules"), map.Start)
+            : new SigmaFilter<FlowEvent>(info, rules, new DetectionCompiler<FlowEvent>(FlowEventFields.Table, lists).Compile(filter, "rules"), map.Start);
     }
 
     private static CorrelationRule ParseCorrelation(YamlMappingNode map, string file, string fallbackId)

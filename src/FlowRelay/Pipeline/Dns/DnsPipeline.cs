@@ -3,6 +3,7 @@ using System.Text;
 using FlowRelay.Engine.Counters;
 using FlowRelay.Engine.Dns;
 using FlowRelay.Engine.Events;
+using FlowRelay.Engine.Rules;
 using FlowRelay.Ingest.Files;
 using FlowRelay.Ingest.Syslog;
 using FlowRelay.Protocols.Cef;
@@ -16,7 +17,7 @@ namespace FlowRelay.Pipeline.Dns;
 
 /// <summary>
 /// The single reader of the <see cref="LogChannel"/>: syslog header → CEF or DNS log line →
-/// <see cref="DnsEvent"/> batch → answers to the flow side's DNS join → sinks. One
+/// <see cref="DnsEvent"/> batch → answers to the flow side's DNS join → rules (network/dns) → sinks. One
 /// <see cref="DnsLogReader"/> per (input, sender, program), so format detection and the
 /// dnsmasq/Unbound line joining never mix two resolvers' lines. File positions are acknowledged
 /// only after the sinks have the events and have flushed them.
@@ -34,6 +35,7 @@ public sealed class DnsPipeline : BackgroundService, ICounterSource
     private readonly PublicSuffixList _suffixes;
     private readonly IDnsEventSink[] _sinks;
     private readonly DnsAnswerFeed? _answers;
+    private readonly IDnsRuleStage? _rules;
     private readonly FilePositionStore? _positions;
     private readonly SyslogParserOptions _syslogOptions;
     private readonly ILogger<DnsPipeline> _logger;
@@ -49,8 +51,9 @@ public sealed class DnsPipeline : BackgroundService, ICounterSource
 
     public DnsPipeline(LogChannel channel, PublicSuffixList suffixes, IEnumerable<IDnsEventSink> sinks, SyslogParserOptions syslogOptions,
         ILogger<DnsPipeline> logger, DnsAnswerFeed? answers = null, FilePositionStore? positions = null, TimeProvider? time = null,
-        TimeSpan? checkpointInterval = null)
+        TimeSpan? checkpointInterval = null, IDnsRuleStage? rules = null)
     {
+        _rules = rules;
         _channel = channel;
         _suffixes = suffixes;
         _sinks = sinks.ToArray();
@@ -262,6 +265,17 @@ public sealed class DnsPipeline : BackgroundService, ICounterSource
                 catch (Exception e)
                 {
                     StageFailed("dns-answers", e);
+                }
+            }
+            if (_rules is not null)
+            {
+                try
+                {
+                    _rules.Evaluate(events);
+                }
+                catch (Exception e)
+                {
+                    StageFailed("rules", e);
                 }
             }
             foreach (var sink in _sinks)

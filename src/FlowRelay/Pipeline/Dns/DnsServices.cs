@@ -59,7 +59,8 @@ public static class DnsServices
 
         services.AddSingleton(sp => new DnsPipeline(sp.GetRequiredService<LogChannel>(), sp.GetRequiredService<PublicSuffixList>(),
             sp.GetServices<IDnsEventSink>(), sp.GetRequiredService<SyslogParserOptions>(), sp.GetRequiredService<ILogger<DnsPipeline>>(),
-            sp.GetService<DnsAnswerFeed>(), sp.GetRequiredService<FilePositionStore>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetService<DnsAnswerFeed>(), sp.GetRequiredService<FilePositionStore>(), sp.GetRequiredService<TimeProvider>(),
+            rules: sp.GetService<FlowRelay.Engine.Rules.IDnsRuleStage>()));
         services.AddHostedService(sp => sp.GetRequiredService<DnsPipeline>());
         services.AddSingleton<ICounterSource>(sp => sp.GetRequiredService<DnsPipeline>());
 
