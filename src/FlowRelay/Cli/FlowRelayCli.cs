@@ -52,9 +52,9 @@ public static class FlowRelayCli
         var rulesValidate = new Command("validate", "Load every Sigma rule, filter and list in the folder offline; print each error as file:line:column: reason (exit 0 valid, 1 invalid).") { rulesDir };
         rulesValidate.SetAction(parse => ValidateRules(parse.GetValue(rulesDir), output, error));
         var testRules = new Option<DirectoryInfo?>("--rules", "-r") { Description = "Rules folder (default: the rules/ folder next to the executable)." };
-        var testEvents = new Option<FileInfo>("--events", "-e") { Description = "ECS flow events, one JSON document per line (e.g. a flows-*.ndjson file).", Required = true };
+        var testEvents = new Option<FileInfo>("--events", "-e") { Description = "ECS flow and DNS events, one JSON document per line (e.g. a flows-*.ndjson or dns-*.ndjson file).", Required = true };
         var testJson = new Option<bool>("--json") { Description = "Print each alert as its ECS JSON document instead of one line." };
-        var rulesTest = new Command("test", "Replay saved flow events through the rules in event-time order of the file and print the alerts (exit 0 when replayed, 1 when the rules or the file cannot be read).") { testRules, testEvents, testJson };
+        var rulesTest = new Command("test", "Replay saved flow and DNS events through the rules in event-time order of the file and print the alerts (exit 0 when replayed, 1 when the rules or the file cannot be read).") { testRules, testEvents, testJson };
         rulesTest.SetAction(parse => TestRules(parse.GetValue(testRules), parse.GetValue(testEvents)!, parse.GetValue(testJson), output, error));
         root.Add(new Command("rules", "Work with the Sigma rules.") { rulesValidate, rulesTest });
         root.Add(RiskCommand.Build(output, error));
@@ -115,29 +115,72 @@ public static class FlowRelayCli
         var engine = new FlowRelay.Engine.Rules.RuleEngine(result.RuleSet!, new FlowRelay.Engine.Rules.RuleEngineOptions(),
             new FlowRelay.Engine.Risk.ThreatIndex(new FlowRelay.Engine.Risk.ThreatIndexOptions()), [sink]);
         var networks = new FlowRelay.Engine.Enrich.NetworkEnricher([]);
-        var batch = new List<FlowRelay.Engine.Events.FlowEvent>(1024);
-        long lines = 0, read = 0, bad = 0;
+        // DNS documents are split with the Public Suffix List again, as the relay does on arrival.
+        var pslPath = new InputsSettings().PublicSuffixList;
+        var suffixes = File.Exists(pslPath) ? FlowRelay.Engine.Dns.PublicSuffixList.Load(pslPath) : null;
+        var flows = new List<FlowRelay.Engine.Events.FlowEvent>(1024);
+        var queries = new List<FlowRelay.Engine.Events.DnsEvent>(1024);
+        // File order is kept across the two kinds: a batch of one kind runs before the other kind starts.
+        void RunFlows()
+        {
+            engine.Evaluate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(flows));
+            flows.Clear();
+        }
+        void RunQueries()
+        {
+            engine.Evaluate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(queries));
+            queries.Clear();
+        }
+        long lines = 0, read = 0, bad = 0, dns = 0;
         foreach (var line in File.ReadLines(events.FullName))
         {
             lines++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            if (!FlowRelay.Engine.Rules.Replay.FlowDocumentReader.TryRead(line, out var e, out var why))
+            string? why;
+            System.Text.Json.JsonDocument doc;
+            try
             {
-                if (++bad <= 10) error.WriteLine($"{events.Name}:{lines}: skipped: {why}");
+                doc = System.Text.Json.JsonDocument.Parse(line);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                if (++bad <= 10) error.WriteLine($"{events.Name}:{lines}: skipped: not JSON: {ex.Message}");
                 continue;
             }
-            read++;
-            // Documents without the enrichment fields (ECS flows from elsewhere) get what the
-            // relay's network enricher would have set, with the default internal ranges.
-            if (e.Direction == FlowRelay.Engine.Events.NetworkDirection.None) networks.Enrich(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref e, 1));
-            batch.Add(e);
-            if (batch.Count == 1024)
+            using (doc)
             {
-                engine.Evaluate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch));
-                batch.Clear();
+                var root = doc.RootElement;
+                if (root.ValueKind == System.Text.Json.JsonValueKind.Object && FlowRelay.Engine.Rules.Replay.DnsDocumentReader.IsDns(root))
+                {
+                    if (!FlowRelay.Engine.Rules.Replay.DnsDocumentReader.TryRead(root, suffixes, out var q, out why))
+                    {
+                        if (++bad <= 10) error.WriteLine($"{events.Name}:{lines}: skipped: {why}");
+                        continue;
+                    }
+                    if (flows.Count > 0) RunFlows();
+                    queries.Add(q);
+                    read++;
+                    dns++;
+                    if (queries.Count == 1024) RunQueries();
+                    continue;
+                }
+                if (!FlowRelay.Engine.Rules.Replay.FlowDocumentReader.TryRead(root, out var e, out why))
+                {
+                    if (++bad <= 10) error.WriteLine($"{events.Name}:{lines}: skipped: {why}");
+                    continue;
+                }
+                read++;
+                // Documents without the enrichment fields (ECS flows from elsewhere) get what the
+                // relay's network enricher would have set, with the default internal ranges.
+                if (e.Direction == FlowRelay.Engine.Events.NetworkDirection.None) networks.Enrich(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref e, 1));
+                if (queries.Count > 0) RunQueries();
+                flows.Add(e);
+                if (flows.Count == 1024) RunFlows();
             }
         }
-        engine.Evaluate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch));
+        RunFlows();
+        RunQueries();
+        if (dns > 0 && suffixes is null) error.WriteLine($"# warning: {pslPath} not found: DNS names were not split (registered_domain, subdomain are absent)");
         error.WriteLine($"# {read} events replayed ({bad} skipped), {engine.Alerts} alerts");
         return ExitCodes.Ok;
     }

@@ -48,6 +48,36 @@ public class RulesCliTests
     }
 
     [Fact]
+    public async Task Rules_test_replays_saved_dns_documents_as_the_relay_wrote_them()
+    {
+        using var dir = new TempDir();
+        // 200 tunnel-like queries as the relay's DNS writer writes them, then one ordinary query.
+        var psl = FlowRelay.Engine.Dns.PublicSuffixList.Load(FlowRelay.Engine.Dns.PublicSuffixList.SystemPath);
+        long t0 = DateTimeOffset.Parse("2026-11-28T10:00:00Z").ToUnixTimeMilliseconds() * 1_000_000;
+        var lines = new List<string>();
+        for (int i = 0; i < 201; i++)
+        {
+            var r = FlowRelay.Protocols.DnsLogs.DnsQueryRecord.Empty();
+            r.ClientIp = FlowRelay.Protocols.Flows.IpAddr.From(System.Net.IPAddress.Parse("10.1.2.3"));
+            r.QueryName = i < 200 ? $"{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i))).ToLowerInvariant()}.t.tunnel-example.com" : "www.example.org";
+            r.QueryTypeName = i < 200 ? "TXT" : "A";
+            r.ResponseCodeName = "NOERROR";
+            r.TimestampUnixNs = t0 + i * 500_000_000L;
+            r.TimestampHasZone = true;
+            var e = FlowRelay.Engine.Events.DnsEvent.Create(r, 0, false, r.TimestampUnixNs, psl);
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var w = new System.Text.Json.Utf8JsonWriter(buffer)) FlowRelay.Engine.Ecs.DnsDocumentWriter.Write(w, e);
+            lines.Add(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        }
+        File.WriteAllLines(dir.File("dns.ndjson"), lines);
+        var (code, output, error) = await Invoke("rules", "test", "--events", dir.File("dns.ndjson"));
+        Assert.Equal(0, code);
+        Assert.Contains("ALERT [high] Possible DNS tunnel, many unique subdomains of one domain from one client: host.ip=10.1.2.3 dns.question.registered_domain=tunnel-example.com value=151", output);
+        Assert.Contains("ALERT [medium] Possible DNS tunnel, many TXT or NULL queries under one domain: host.ip=10.1.2.3 dns.question.registered_domain=tunnel-example.com value=51", output);
+        Assert.Contains("# 201 events replayed (0 skipped)", error);
+    }
+
+    [Fact]
     public async Task Run_refuses_to_start_when_the_rules_do_not_load()
     {
         using var dir = new TempDir();

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using FlowRelay.Engine.Events;
 using FlowRelay.Protocols.Flows;
+using static FlowRelay.Engine.Rules.Replay.EcsDocument;
 
 namespace FlowRelay.Engine.Rules.Replay;
 
@@ -29,9 +30,15 @@ public static class FlowDocumentReader
             error = "not JSON: " + ex.Message;
             return false;
         }
-        using (doc)
+        using (doc) return TryRead(doc.RootElement, out e, out error);
+    }
+
+    /// <summary>Reads one parsed document; false (with the reason) when it is not a usable flow.</summary>
+    public static bool TryRead(JsonElement root, out FlowEvent e, out string? error)
+    {
+        e = default;
+        error = null;
         {
-            var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
                 error = "not a JSON object";
@@ -130,34 +137,4 @@ public static class FlowDocumentReader
             return true;
         }
     }
-
-    private static JsonElement? Get(JsonElement root, string path)
-    {
-        var cur = root;
-        foreach (var part in path.Split('.'))
-        {
-            if (cur.ValueKind != JsonValueKind.Object || !cur.TryGetProperty(part, out cur))
-            {
-                // Also accept flattened keys ("source.ip": ...), as some shippers write them.
-                return root.TryGetProperty(path, out var flat) ? flat : null;
-            }
-        }
-        return cur;
-    }
-
-    private static string? Str(JsonElement root, string path) => Get(root, path) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
-
-    private static long? Num(JsonElement root, string path) => Get(root, path) switch
-    {
-        { ValueKind: JsonValueKind.Number } v when v.TryGetInt64(out long n) => n,
-        { ValueKind: JsonValueKind.String } v when long.TryParse(v.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n) => n,
-        _ => null,
-    };
-
-    private static IpAddr? Ip(JsonElement root, string path) => Str(root, path) is { } s && IPAddress.TryParse(s, out var a) ? IpAddr.From(a) : null;
-
-    private static long? Time(JsonElement root, string path) =>
-        Str(root, path) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-            ? (t.UtcTicks - DateTime.UnixEpoch.Ticks) * 100
-            : null;
 }
