@@ -143,7 +143,7 @@ public class DnsRuleTests
         Assert.Single(sink.Of("flowrelay_dns_tunnel_long_names"));
         Assert.Single(sink.Of("flowrelay_dns_tunnel_txt_null_volume"));
         Assert.Equal(75, engine.ThreatIndex.Snapshot(Sec(100)).Single(h => h.Host == "10.1.2.3").Score, 0); // 30 + 30 + 15 points, minutes of decay
-        Assert.Empty(sink.Alerts.Where(a => a.Host != "10.1.2.3"));
+        Assert.DoesNotContain(sink.Alerts, a => a.Host != "10.1.2.3");
     }
 
     [Fact]

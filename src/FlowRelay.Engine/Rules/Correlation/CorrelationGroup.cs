@@ -1,8 +1,13 @@
 namespace FlowRelay.Engine.Rules.Correlation;
 
 /// <summary>The state of one group key of one correlation.</summary>
-internal sealed class CorrelationGroup(string[] keyText, SlidingWindow window)
+internal sealed class CorrelationGroup(GroupKey key, string[] keyText, SlidingWindow window)
 {
+    public GroupKey Key { get; } = key;
+
+    /// <summary>Neighbours in the correlation's recency list (<see cref="Newer"/> toward the most recently updated).</summary>
+    public CorrelationGroup? Newer, Older;
+
     public string[] KeyText { get; } = keyText;
     public SlidingWindow Window { get; } = window;
 

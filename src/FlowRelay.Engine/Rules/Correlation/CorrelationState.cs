@@ -61,7 +61,12 @@ internal sealed class CorrelationState
         if (a.Info.Id != b.Info.Id || a.Type != b.Type || a.Timespan != b.Timespan || a.ValueField != b.ValueField ||
             !a.GroupBy.SequenceEqual(b.GroupBy) || !a.Rules.SequenceEqual(b.Rules) || _bucketNs != old._bucketNs || _lateBuckets != old._lateBuckets)
             return false;
-        foreach (var (k, g) in old._groups) _groups[k] = g;
+        // Oldest first, so the recency order carries over.
+        for (var g = old._oldest; g is not null; g = g.Newer)
+        {
+            _groups[g.Key] = g;
+        }
+        (_newest, _oldest) = (old._newest, old._oldest);
         _maxTimeNs = old._maxTimeNs;
         LateDropped = old.LateDropped;
         Evicted = old.Evicted;
@@ -129,6 +134,7 @@ internal sealed class CorrelationState
         }
         if (timeNs > _maxTimeNs) _maxTimeNs = timeNs;
         group.LastSeenNs = Math.Max(group.LastSeenNs, timeNs);
+        Touch(group);
         if (Plan.Rule.Type is CorrelationType.Temporal or CorrelationType.TemporalOrdered) return Temporal(group, key, position, timeNs, in e, fromEvent);
         long bucket = timeNs / _bucketNs;
         var w = group.Window;
@@ -282,53 +288,50 @@ internal sealed class CorrelationState
 
     private CorrelationGroup Create(GroupKey key, string[] text)
     {
-        if (_groups.Count >= _options.MaxGroups) MakeRoom();
-        var g = new CorrelationGroup(text, new SlidingWindow(_spanBuckets, _lateBuckets));
+        while (_groups.Count >= _options.MaxGroups && _oldest is not null) RemoveOldest();
+        var g = new CorrelationGroup(key, text, new SlidingWindow(_spanBuckets, _lateBuckets));
         _groups[key] = g;
+        Link(g);
         return g;
     }
 
-    /// <summary>
-    /// Drops groups whose window and lateness have passed; if that frees too little, the least
-    /// recently seen tenth goes too (counted as evicted: their partial sums are lost).
-    /// </summary>
-    private void MakeRoom()
+    // The groups form a list in the order they were last updated (newest first), so making room is
+    // O(1): the least recently updated group goes. It counts as expired when its window and the
+    // lateness have passed (nothing was lost), as evicted otherwise (its partial counts are lost).
+    private CorrelationGroup? _newest, _oldest;
+
+    private void RemoveOldest()
     {
+        var g = _oldest!;
         long horizon = _maxTimeNs - Plan.Rule.Timespan.Ticks * 100 - _latenessNs;
-        foreach (var (k, g) in _groups)
-        {
-            if (g.LastSeenNs < horizon)
-            {
-                _groups.Remove(k);
-                Expired++;
-            }
-        }
-        if (_groups.Count < _options.MaxGroups * 9L / 10) return;
-        int drop = Math.Max(1, _groups.Count / 10);
-        // The drop-th oldest last-seen time, from a sorted copy of the stamps (a primitive sort into
-        // a reused array: no ordering of the groups themselves), then one pass removes that many.
-        int n = _groups.Count;
-        if (_stamps.Length < n) _stamps = new long[n];
-        int i = 0;
-        foreach (var g in _groups.Values) _stamps[i++] = g.LastSeenNs;
-        Span<long> stamps = _stamps.AsSpan(0, n);
-        stamps.Sort();
-        long cutoff = stamps[drop - 1];
-        // Older than the cutoff first, then ties at the cutoff until the count is reached.
-        int removed = 0;
-        for (int pass = 0; pass < 2 && removed < drop; pass++)
-        {
-            foreach (var (k, g) in _groups)
-            {
-                if (removed == drop) break;
-                if (pass == 0 ? g.LastSeenNs >= cutoff : g.LastSeenNs != cutoff) continue;
-                _groups.Remove(k);
-                removed++;
-                Evicted++;
-            }
-        }
+        if (g.LastSeenNs < horizon) Expired++;
+        else Evicted++;
+        Unlink(g);
+        _groups.Remove(g.Key);
     }
 
-    // Reused by MakeRoom so evicting under a flood of hosts does not allocate per call.
-    private long[] _stamps = [];
+    private void Touch(CorrelationGroup g)
+    {
+        if (ReferenceEquals(g, _newest)) return;
+        Unlink(g);
+        Link(g);
+    }
+
+    private void Link(CorrelationGroup g)
+    {
+        g.Older = _newest;
+        g.Newer = null;
+        if (_newest is not null) _newest.Newer = g;
+        _newest = g;
+        _oldest ??= g;
+    }
+
+    private void Unlink(CorrelationGroup g)
+    {
+        if (g.Newer is not null) g.Newer.Older = g.Older;
+        else if (ReferenceEquals(_newest, g)) _newest = g.Older;
+        if (g.Older is not null) g.Older.Newer = g.Newer;
+        else if (ReferenceEquals(_oldest, g)) _oldest = g.Newer;
+        g.Newer = g.Older = null;
+    }
 }
