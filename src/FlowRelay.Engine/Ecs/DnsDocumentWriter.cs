@@ -32,6 +32,7 @@ public static class DnsDocumentWriter
     private static readonly JsonEncodedText Outcome = JsonEncodedText.Encode("outcome");
     private static readonly JsonEncodedText Success = JsonEncodedText.Encode("success");
     private static readonly JsonEncodedText Failure = JsonEncodedText.Encode("failure");
+    private static readonly JsonEncodedText ExcludedBy = JsonEncodedText.Encode("excluded_by");
     private static readonly JsonEncodedText Dns = JsonEncodedText.Encode("dns");
     private static readonly JsonEncodedText Query = JsonEncodedText.Encode("query");
     private static readonly JsonEncodedText Answer = JsonEncodedText.Encode("answer");
@@ -275,6 +276,7 @@ public static class DnsDocumentWriter
         if ((q.Flags & DnsQueryFlags.LocalConfig) != 0) writer.WriteBoolean(LocalConfig, true);
         if ((q.Flags & DnsQueryFlags.Edns) != 0) writer.WriteBoolean(Edns, true);
         writer.WriteEndObject();
+        if (e.ExcludedBy is not null) writer.WriteString(ExcludedBy, e.ExcludedBy);
         writer.WriteEndObject();
     }
 

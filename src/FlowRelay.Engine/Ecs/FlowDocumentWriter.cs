@@ -26,6 +26,7 @@ public static class FlowDocumentWriter
     private static readonly JsonEncodedText FlowDataset = JsonEncodedText.Encode("flowrelay.flow");
     private static readonly JsonEncodedText Module = JsonEncodedText.Encode("module");
     private static readonly JsonEncodedText FlowRelayName = JsonEncodedText.Encode("flowrelay");
+    private static readonly JsonEncodedText ExcludedBy = JsonEncodedText.Encode("excluded_by");
     private static readonly JsonEncodedText Created = JsonEncodedText.Encode("created");
     private static readonly JsonEncodedText Start = JsonEncodedText.Encode("start");
     private static readonly JsonEncodedText End = JsonEncodedText.Encode("end");
@@ -287,6 +288,7 @@ public static class FlowDocumentWriter
         writer.WriteNumber(RawPackets, f.RawPackets);
         writer.WriteEndObject();
         WriteEnrichment(writer, flowEvent);
+        if (flowEvent.ExcludedBy is not null) writer.WriteString(ExcludedBy, flowEvent.ExcludedBy);
         writer.WriteEndObject();
 
         writer.WriteEndObject();

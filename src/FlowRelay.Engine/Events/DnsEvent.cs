@@ -26,6 +26,12 @@ public struct DnsEvent : FlowRelay.Engine.Rules.IRuleEvent<DnsEvent>
     /// <inheritdoc />
     public static string DefaultHostField => "source.ip";
 
+    /// <inheritdoc />
+    public static void MarkExcluded(ref DnsEvent e, string filter) => e.ExcludedBy ??= filter;
+
+    /// <summary>The Sigma filter (name, else id) that removed this query from a rule it matched (<c>flowrelay.excluded_by</c>), or null.</summary>
+    public string? ExcludedBy;
+
     /// <summary>The query as the resolver logged it; <see cref="DnsQueryRecord.QueryName"/> is the normalised ASCII name.</summary>
     public DnsQueryRecord Query;
 

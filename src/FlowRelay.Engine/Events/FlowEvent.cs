@@ -24,6 +24,12 @@ public struct FlowEvent : FlowRelay.Engine.Rules.IRuleEvent<FlowEvent>
     /// <inheritdoc />
     public static string DefaultHostField => "source.ip";
 
+    /// <inheritdoc />
+    public static void MarkExcluded(ref FlowEvent e, string filter) => e.ExcludedBy ??= filter;
+
+    /// <summary>The Sigma filter (name, else id) that removed this flow from a rule it matched (<c>flowrelay.excluded_by</c>), or null.</summary>
+    public string? ExcludedBy;
+
     /// <summary>The record as decoded.</summary>
     public FlowRecord Flow;
 

@@ -6,7 +6,7 @@ using YamlDotNet.Core;
 
 namespace FlowRelay.Engine.Rules;
 
-/// <summary>A compiled Sigma detection rule, with the filters that name it already applied; <see cref="DetectionRule{T}"/> holds the matcher for its event type.</summary>
+/// <summary>A compiled Sigma detection rule and the filters that name it; <see cref="DetectionRule{T}"/> holds the matchers for its event type.</summary>
 public abstract class DetectionRule
 {
     private protected DetectionRule(RuleInfo info) => Info = info;
@@ -36,8 +36,21 @@ public sealed class DetectionRule<T> : DetectionRule where T : struct, IRuleEven
         Host = T.Fields.TryGet(hostName, out var h) && h.Kind == FieldKind.Ip ? h : throw new ArgumentException($"'{hostName}' is not an address field of {Service} events");
     }
 
-    /// <summary>The rule's condition, and-not each filter that names it.</summary>
-    public Matcher<T> Matcher { get; private set; }
+    /// <summary>The rule's own condition.</summary>
+    public Matcher<T> Matcher { get; }
+
+    /// <summary>The filters that name this rule, by name (else id): an event the condition matches and a filter matches is excluded.</summary>
+    public (string Name, Matcher<T> Matcher)[] Exclusions { get; private set; } = [];
+
+    /// <summary>The name of the first filter that removes <paramref name="e"/> from this rule, or null.</summary>
+    public string? ExcludedBy(in T e)
+    {
+        foreach (var (name, matcher) in Exclusions)
+        {
+            if (matcher.Match(in e)) return name;
+        }
+        return null;
+    }
 
     /// <summary>The address field a detection alert names as its host.</summary>
     internal FieldAccessor<T> Host { get; }
@@ -74,7 +87,7 @@ public sealed class DetectionRule<T> : DetectionRule where T : struct, IRuleEven
         if (filter is not SigmaFilter<T> f)
             throw new LinkException(filter.Info.File, filter.At,
                 $"filter '{filter.Info.Title}' is for logsource network/{filter.Service} but rule '{Info.Id}' reads network/{Service} events");
-        Matcher = new AndMatcher<T>([Matcher, new NotMatcher<T>(f.Matcher)]);
+        Exclusions = [.. Exclusions, (f.Info.Name ?? f.Info.Id, f.Matcher)];
         Filters.Add(f.Info.Id);
     }
 }

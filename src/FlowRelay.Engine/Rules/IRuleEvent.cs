@@ -21,6 +21,9 @@ public interface IRuleEvent<T> where T : struct, IRuleEvent<T>
     /// <summary>The fields a single-event (detection) alert carries.</summary>
     static abstract string[] AlertFields { get; }
 
+    /// <summary>Records on the event that a Sigma filter removed it from a rule it matched (ECS documents carry it as <c>flowrelay.excluded_by</c>).</summary>
+    static abstract void MarkExcluded(ref T e, string filter);
+
     /// <summary>The address field a detection alert names as its host unless the rule says otherwise.</summary>
     static abstract string DefaultHostField { get; }
 }

@@ -9,5 +9,5 @@ namespace FlowRelay.Engine.Rules;
 public sealed class PassThroughRuleStage : IFlowRuleStage
 {
     /// <inheritdoc />
-    public int Evaluate(ReadOnlySpan<FlowEvent> events) => 0;
+    public int Evaluate(Span<FlowEvent> events) => 0;
 }

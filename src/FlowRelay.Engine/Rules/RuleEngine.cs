@@ -28,6 +28,7 @@ public sealed class RuleEngine
     private readonly DetectionRule<DnsEvent>[] _dnsRules;
     private readonly int[] _dnsIndex;
     private readonly long[] _matches;
+    private readonly long[] _excluded;
     private readonly int _maxGroups;
 
     /// <summary>Builds the engine; on a reload pass the engine being replaced as <c>previous</c>, so correlations defined the same way keep their windows.</summary>
@@ -49,6 +50,7 @@ public sealed class RuleEngine
             }
         }
         _matches = new long[rules.Detections.Count];
+        _excluded = new long[rules.Detections.Count];
         _maxGroups = options.MaxGroups;
         _flowIndex = Enumerable.Range(0, rules.Detections.Count).Where(d => rules.Detections[d] is DetectionRule<FlowEvent>).ToArray();
         _flowRules = _flowIndex.Select(d => (DetectionRule<FlowEvent>)rules.Detections[d]).ToArray();
@@ -75,6 +77,9 @@ public sealed class RuleEngine
     /// <summary>Most group keys one correlation holds (<see cref="RuleEngineOptions.MaxGroups"/>).</summary>
     public int MaxGroupsPerCorrelation => _maxGroups;
 
+    /// <summary>Events a filter removed from detection rule <paramref name="detection"/> (its condition matched, a filter too).</summary>
+    public long ExcludedOf(int detection) => Volatile.Read(ref _excluded[detection]);
+
     /// <summary>Events each detection rule matched (filters applied), in <see cref="RuleSet.Detections"/> order.</summary>
     public long MatchesOf(int detection) => Volatile.Read(ref _matches[detection]);
 
@@ -83,26 +88,32 @@ public sealed class RuleEngine
         _states.Select(s => (s.Plan.Rule.Info.Id, s.Groups, s.LateDropped, s.Expired, s.Evicted, s.Suppressed, s.Fired));
 
     /// <summary>Evaluates a batch of flows; returns the number of alerts raised.</summary>
-    public int Evaluate(ReadOnlySpan<FlowEvent> events) => Evaluate(events, _flowRules, _flowIndex);
+    public int Evaluate(Span<FlowEvent> events) => Evaluate(events, _flowRules, _flowIndex);
 
     /// <summary>Evaluates a batch of DNS queries; returns the number of alerts raised.</summary>
-    public int Evaluate(ReadOnlySpan<DnsEvent> events) => Evaluate(events, _dnsRules, _dnsIndex);
+    public int Evaluate(Span<DnsEvent> events) => Evaluate(events, _dnsRules, _dnsIndex);
 
     /// <summary>DNS queries evaluated so far (also counted in <see cref="EventsEvaluated"/>).</summary>
     public long DnsEventsEvaluated { get; private set; }
 
-    private int Evaluate<T>(ReadOnlySpan<T> events, DetectionRule<T>[] rules, int[] index) where T : struct, IRuleEvent<T>
+    private int Evaluate<T>(Span<T> events, DetectionRule<T>[] rules, int[] index) where T : struct, IRuleEvent<T>
     {
         long before = Alerts;
         EventsEvaluated += events.Length;
         if (typeof(T) == typeof(DnsEvent)) DnsEventsEvaluated += events.Length;
         for (int n = 0; n < events.Length; n++)
         {
-            ref readonly var e = ref events[n];
+            ref var e = ref events[n];
             for (int r = 0; r < rules.Length; r++)
             {
                 if (!rules[r].Matcher.Match(in e)) continue;
                 int d = index[r];
+                if (rules[r].Exclusions.Length > 0 && rules[r].ExcludedBy(in e) is { } filter)
+                {
+                    T.MarkExcluded(ref e, filter);
+                    _excluded[d]++;
+                    continue;
+                }
                 _matches[d]++;
                 long t = T.EventTime(in e);
                 if (_detectionAlerts[d]) DetectionAlert(d, rules[r], in e, t);

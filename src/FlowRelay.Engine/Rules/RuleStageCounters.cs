@@ -32,7 +32,12 @@ public sealed class RuleStageCounters(SigmaRuleStage stage) : ICounterSource
             suppressed += c.Suppressed;
         }
         long matches = stage.PreviousMatches;
-        for (int d = 0; d < rules.Detections.Count; d++) matches += engine.MatchesOf(d);
+        long excluded = stage.PreviousExcluded;
+        for (int d = 0; d < rules.Detections.Count; d++)
+        {
+            matches += engine.MatchesOf(d);
+            excluded += engine.ExcludedOf(d);
+        }
         return
         [
             new("detection_rules", rules.Detections.Count),
@@ -42,6 +47,7 @@ public sealed class RuleStageCounters(SigmaRuleStage stage) : ICounterSource
             new("events_evaluated", stage.PreviousEvents + engine.EventsEvaluated),
             new("dns_events_evaluated", stage.PreviousDnsEvents + engine.DnsEventsEvaluated),
             new("matches", matches),
+            new("excluded", excluded),
             new("alerts", stage.PreviousAlerts + engine.Alerts),
             new("alerts_suppressed", suppressed),
             new("correlation_groups", groups),

@@ -55,6 +55,9 @@ public sealed class SigmaRuleStage : IFlowRuleStage, IDnsRuleStage
     /// <summary>Events evaluated by the engines replaced on reload.</summary>
     public long PreviousEvents { get; private set; }
 
+    /// <summary>Events filters removed from rules in the engines replaced on reload.</summary>
+    public long PreviousExcluded { get; private set; }
+
     /// <summary>DNS queries evaluated by the engines replaced on reload (also in <see cref="PreviousEvents"/>).</summary>
     public long PreviousDnsEvents { get; private set; }
 
@@ -74,7 +77,7 @@ public sealed class SigmaRuleStage : IFlowRuleStage, IDnsRuleStage
     public RuleMatchCounters MatchCounters => new(this);
 
     /// <inheritdoc />
-    public int Evaluate(ReadOnlySpan<FlowEvent> events)
+    public int Evaluate(Span<FlowEvent> events)
     {
         lock (_gate)
         {
@@ -84,7 +87,7 @@ public sealed class SigmaRuleStage : IFlowRuleStage, IDnsRuleStage
     }
 
     /// <inheritdoc />
-    public int Evaluate(ReadOnlySpan<DnsEvent> events)
+    public int Evaluate(Span<DnsEvent> events)
     {
         lock (_gate)
         {
@@ -134,6 +137,7 @@ public sealed class SigmaRuleStage : IFlowRuleStage, IDnsRuleStage
         Engine = new RuleEngine(r.RuleSet!, _options, _threat, _sinks, old);
         (PreviousEvents, PreviousAlerts, PreviousMatches, _previousMatches) = (PreviousEvents + old.EventsEvaluated, PreviousAlerts + old.Alerts, total, matches);
         PreviousDnsEvents += old.DnsEventsEvaluated;
+        for (int d = 0; d < old.Rules.Detections.Count; d++) PreviousExcluded += old.ExcludedOf(d);
         Reloads++;
         _log($"rules: reloaded {Describe(r.RuleSet!)}; {Engine.KeptOnReload} correlation(s) kept their windows");
         return [];

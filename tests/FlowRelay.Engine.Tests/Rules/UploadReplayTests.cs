@@ -142,14 +142,24 @@ public sealed class UploadReplayTests : IDisposable
         var (engine, sink) = Bundled(dir: _tempRules);
         for (int i = 0; i < 10; i++)
         {
-            Run(engine,
+            var batch = new[]
+            {
                 Flow("10.1.2.3", "93.184.216.10", 10 * MB, Sec(i)),                    // to the backup server
                 Biflow("93.184.216.10", "10.1.2.3", 10_000, 10 * MB, Sec(i), dport: 22), // the backup server pulls
-                Flow("10.1.2.3", "151.101.1.1", 10 * MB, Sec(i)));                     // update CDN
+                Flow("10.1.2.3", "151.101.1.1", 10 * MB, Sec(i)),                      // update CDN
+            };
+            Run(engine, batch);
+            // Each excluded flow says which filter took it out: the flow documents carry it (flowrelay.excluded_by).
+            Assert.All(batch, e => Assert.Equal("flowrelay_exclude_backup_and_update_servers", e.ExcludedBy));
         }
         Assert.Empty(sink.Alerts);
-        Run(engine, Flow("10.1.2.3", Internet, 21 * MB, Sec(20)));
+        var counted = new[] { Flow("10.1.2.3", Internet, 21 * MB, Sec(20)) };
+        Run(engine, counted);
         Assert.Single(sink.Of(Upload));
+        Assert.Null(counted[0].ExcludedBy);
+        int outbound = engine.Rules.Detections.ToList().FindIndex(d => d.Info.Name == "flowrelay_outbound_internal_to_internet");
+        Assert.Equal(30, engine.ExcludedOf(outbound));
+        Assert.Equal(1, engine.MatchesOf(outbound));
     }
 
     [Fact]

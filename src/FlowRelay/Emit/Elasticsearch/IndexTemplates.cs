@@ -239,6 +239,7 @@ public static class TemplateSamples
             e.ObserverHostname = "ns1";
             e.AppName = "named";
             e.Input = "udp:0.0.0.0:514";
+            e.ExcludedBy = "flowrelay_exclude_reverse_and_reputation_lookups";
             var buffer = new ArrayBufferWriter<byte>();
             using (var w = new Utf8JsonWriter(buffer)) DnsDocumentWriter.Write(w, e);
             docs.Add(buffer.WrittenSpan.ToArray());
@@ -286,7 +287,11 @@ public static class TemplateSamples
     {
         var events = new List<FlowEvent>();
         foreach (var (src, dst, proto) in new[] { ("10.99.0.1", "81.2.69.142", (byte)6), ("81.2.69.142", "10.99.0.1", (byte)17), ("fd99::1", "2001:db8::7", (byte)1), ("10.99.0.1", "10.99.0.2", (byte)58) })
-            events.Add(SampleFlows.Enriched(src, dst, proto));
+        {
+            var e = SampleFlows.Enriched(src, dst, proto);
+            e.ExcludedBy = "flowrelay_exclude_backup_and_update_servers";
+            events.Add(e);
+        }
         var buffer = new ArrayBufferWriter<byte>();
         var docs = new List<byte[]>();
         foreach (var e in events)
