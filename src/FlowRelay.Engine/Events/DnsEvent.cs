@@ -29,6 +29,12 @@ public struct DnsEvent : FlowRelay.Engine.Rules.IRuleEvent<DnsEvent>
     /// <inheritdoc />
     public static void MarkExcluded(ref DnsEvent e, string filter) => e.ExcludedBy ??= filter;
 
+    /// <summary>
+    /// The question name's shape (length, labels, subdomain entropy, encoding), computed once in
+    /// <see cref="Create"/> for the rules and the documents; default when the event was built otherwise.
+    /// </summary>
+    public FlowRelay.Engine.Enrich.DnsNameFeatures NameFeatures;
+
     /// <summary>The Sigma filter (name, else id) that removed this query from a rule it matched (<c>flowrelay.excluded_by</c>), or null.</summary>
     public string? ExcludedBy;
 
@@ -86,6 +92,8 @@ public struct DnsEvent : FlowRelay.Engine.Rules.IRuleEvent<DnsEvent>
             e.SuffixStart = suffix;
             e.RegisteredStart = registered;
         }
+        var name = e.Query.QueryName.AsSpan();
+        e.NameFeatures = FlowRelay.Engine.Enrich.DnsNameFeatures.Compute(name, e.RegisteredStart > 0 ? name[..(e.RegisteredStart - 1)] : ReadOnlySpan<char>.Empty);
         return e;
     }
 }

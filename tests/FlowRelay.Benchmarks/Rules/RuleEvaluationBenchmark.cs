@@ -77,6 +77,45 @@ public class RuleEvaluationBenchmark
         return alerts == 0 ? 0 : throw new InvalidOperationException("the benchmark's windows must not trip");
     }
 
+    private RuleEngine _newHostEngine = null!;
+    private FlowEvent[] _newHosts = [];
+    private uint _nextHost;
+
+    /// <summary>
+    /// Memory per tracked group key: outbound uploads each from a host never seen before, so every
+    /// event creates an upload-trigger group (the allocation per event is the group's footprint:
+    /// key text, window buckets, list links, dictionary entry; past rules.max_groups the oldest
+    /// group is evicted, so the figure is steady-state).
+    /// </summary>
+    [GlobalSetup(Target = nameof(NewHostGroup))]
+    public void SetupNewHosts()
+    {
+        _newHostEngine = NewEngine(RuleLoader.LoadDirectory(Path.Combine(FindRepoRoot(), "rules")).RuleSet!);
+        _newHosts = new FlowEvent[BatchSize];
+        var outside = IpAddr.FromV4(0x5DB8D822);
+        for (int i = 0; i < BatchSize; i++) _newHosts[i] = Flow(IpAddr.FromV4(0x0A000001), outside, 443, 1_000, T0);
+        _networks = new NetworkEnricher([]);
+        _networks.Enrich(_newHosts);
+    }
+
+    private NetworkEnricher _networks = null!;
+
+    [Benchmark(OperationsPerInvoke = BatchSize)]
+    public int NewHostGroup()
+    {
+        _time += Second;
+        var batch = _newHosts;
+        for (int i = 0; i < batch.Length; i++)
+        {
+            // 10.0.0.0/8 has 16 million hosts: far more than any run creates.
+            var host = IpAddr.FromV4(0x0A000000 + (++_nextHost & 0xFFFFFF));
+            batch[i].Flow.SourceAddress = host;
+            batch[i].Flow.EndNs = _time;
+        }
+        _networks.Enrich(batch); // sets host.ip and the upload bytes for the new source
+        return _newHostEngine.Evaluate(batch);
+    }
+
     private static RuleEngine NewEngine(RuleSet rules) =>
         new(rules, new RuleEngineOptions(), new ThreatIndex(new ThreatIndexOptions()), Array.Empty<IAlertSink>());
 
@@ -97,7 +136,7 @@ public class RuleEvaluationBenchmark
         return e;
     }
 
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         string? dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "FlowRelay.sln"))) dir = Path.GetDirectoryName(dir);

@@ -276,13 +276,11 @@ internal sealed class CorrelationState
             else if (d.Count < _options.MaxDistinctValues) d[value] = bucket;
         }
         int n = 0;
-        List<KeyPart>? stale = null;
         foreach (var (k, b) in d)
         {
             if (b > newest - _spanBuckets) n++;
-            else if (b <= newest - _spanBuckets - _lateBuckets) (stale ??= []).Add(k);
+            else if (b <= newest - _spanBuckets - _lateBuckets) d.Remove(k); // allowed while enumerating (.NET Core 3.0+), and allocates nothing
         }
-        if (stale is not null) foreach (var k in stale) d.Remove(k);
         return n;
     }
 

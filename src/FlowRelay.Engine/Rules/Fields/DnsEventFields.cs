@@ -45,8 +45,10 @@ public static class DnsEventFields
         .Number("flowrelay.dns.question.subdomain_entropy_millibits", static (in DnsEvent e, out long v) => (v = (long)Math.Round(Features(e).SubdomainEntropy * 1000)) >= 0 && e.RegisteredStart > 0)
         .Text("flowrelay.dns.question.encoding", static (in DnsEvent e, Span<byte> d) => Encoding(Features(e), d));
 
+    // Computed once per event by DnsEvent.Create; events built another way (tests) compute it here.
     private static DnsNameFeatures Features(in DnsEvent e)
     {
+        if (e.NameFeatures.Length > 0 || string.IsNullOrEmpty(e.Query.QueryName)) return e.NameFeatures;
         var name = (e.Query.QueryName ?? "").AsSpan();
         var sub = e.RegisteredStart > 0 ? name[..(e.RegisteredStart - 1)] : ReadOnlySpan<char>.Empty;
         return DnsNameFeatures.Compute(name, sub);
