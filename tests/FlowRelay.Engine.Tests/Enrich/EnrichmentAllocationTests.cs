@@ -48,9 +48,7 @@ public class EnrichmentAllocationTests
         var batch = new FlowEvent[template.Length];
         Run(chain, template, batch);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) Run(chain, template, batch);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, LeastAllocatedOverRounds(chain, template, batch));
 
         Assert.Equal(NetworkDirection.Outbound, batch[0].Direction);
         Assert.Equal("www.example.com", batch[0].DestinationDomain);
@@ -68,10 +66,25 @@ public class EnrichmentAllocationTests
         var batch = new FlowEvent[template.Length];
         Run(chain, template, batch);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) Run(chain, template, batch);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, LeastAllocatedOverRounds(chain, template, batch));
         Assert.Equal("London", batch[3].DestinationGeo!.CityName);
+    }
+
+    /// <summary>
+    /// Bytes allocated by 100 runs, the least over up to five rounds. A per-record allocation shows
+    /// in every round; what the runtime allocates once on this thread while tiering up methods (seen
+    /// on a loaded machine, when tier-1 code arrives in the middle of the measured loop) does not.
+    /// </summary>
+    private static long LeastAllocatedOverRounds(IFlowEnricher[] chain, FlowEvent[] template, FlowEvent[] batch)
+    {
+        long least = long.MaxValue;
+        for (int round = 0; round < 5 && least != 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++) Run(chain, template, batch);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return least;
     }
 
     private static void Run(IFlowEnricher[] chain, FlowEvent[] template, FlowEvent[] batch)
