@@ -25,6 +25,7 @@ DATA_VIEWS = {
     "dns": ("flowrelay-dns-data-view", "logs-flowrelay.dns-*", "FlowRelay DNS"),
     "alert": ("flowrelay-alert-data-view", "logs-flowrelay.alert-*", "FlowRelay alerts"),
     "risk": ("flowrelay-risk-data-view", "logs-flowrelay.risk-*", "FlowRelay threat index"),
+    "cef": ("flowrelay-cef-data-view", "logs-flowrelay.cef-*", "FlowRelay CEF from devices"),
 }
 
 UPLOAD_RULE = 'flowrelay.alert.rule_name : "flowrelay_upload_trigger"'

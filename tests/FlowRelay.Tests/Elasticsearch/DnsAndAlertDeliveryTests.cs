@@ -126,6 +126,37 @@ public sealed class DnsAndAlertDeliveryTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    public async Task Cef_events_from_other_devices_reach_the_cef_data_stream_once_by_id()
+    {
+        await using var server = await LoopbackElasticsearch.StartAsync();
+        using var spool = OpenSpool();
+        var counters = new ElasticsearchCounters();
+        var sender = Sender(spool, server.Url, counters);
+        await sender.StartAsync(default);
+        var sink = new ElasticsearchDnsSink(spool, "default", counters);
+        CefInputEvent Cef(string message, long headerNs)
+        {
+            Assert.Equal(FlowRelay.Protocols.Cef.CefParseStatus.Ok, FlowRelay.Protocols.Cef.CefParser.Parse(message, out var cef));
+            return new CefInputEvent(cef!, headerNs, headerNs + 1_000_000, IpAddr.From(IPAddress.Parse("192.0.2.1")), "fw1", "udp:0.0.0.0:514", false);
+        }
+        var deny = Cef("CEF:0|Example|Firewall|1.0|deny|blocked|7|src=10.0.0.5 dst=81.2.69.142 dpt=445 vendorKey=v1", 1_767_225_600_000_000_000);
+        var allow = Cef("CEF:0|Example|Firewall|1.0|allow|allowed|1|src=10.0.0.6 dst=81.2.69.142 dpt=443", 1_767_225_601_000_000_000);
+        sink.WriteCef(deny);
+        sink.WriteCef(allow);
+        sink.WriteCef(deny); // the same message read twice (a file tailed again): same id, a 409
+        Assert.True(await Eventually.HoldsAsync(() => spool.Counters.EntriesWaiting == 0, TimeSpan.FromSeconds(30)), $"waiting {spool.Counters.EntriesWaiting}");
+        await sender.StopAsync(default);
+        var keys = Keys(server, "logs-flowrelay.cef-default");
+        Assert.Equal(2, keys.Length);
+        Assert.Equal(1, server.Conflicts);
+        var doc = keys.Select(k => JsonDocument.Parse(server.Documents[k]).RootElement).Single(d => d.GetProperty("event").GetProperty("code").GetString() == "deny");
+        Assert.Equal("flowrelay.cef", doc.GetProperty("event").GetProperty("dataset").GetString());
+        Assert.Equal("10.0.0.5", doc.GetProperty("source").GetProperty("ip").GetString());
+        Assert.Equal(445, doc.GetProperty("destination").GetProperty("port").GetInt32());
+        Assert.Equal("v1", doc.GetProperty("flowrelay").GetProperty("cef").GetProperty("extensions").GetProperty("vendorKey").GetString());
+    }
+
+    [Fact]
     public async Task Dns_events_an_alert_and_a_risk_change_reach_their_data_streams_exactly_once_through_resends()
     {
         const int count = 300;

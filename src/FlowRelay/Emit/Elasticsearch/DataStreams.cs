@@ -11,8 +11,11 @@ public static class DataStreams
     public const string AlertDataset = "flowrelay.alert";
     public const string RiskDataset = "flowrelay.risk";
 
+    /// <summary>CEF events received from other devices (<c>cef-*.ndjson</c> in the NDJSON output).</summary>
+    public const string CefDataset = "flowrelay.cef";
+
     /// <summary>Every dataset, in the order the templates are installed.</summary>
-    public static readonly string[] Datasets = [FlowDataset, DnsDataset, AlertDataset, RiskDataset];
+    public static readonly string[] Datasets = [FlowDataset, DnsDataset, AlertDataset, RiskDataset, CefDataset];
 
     public static string Name(string dataset, string ns) => $"logs-{dataset}-{ns}";
 

@@ -11,7 +11,8 @@ namespace FlowRelay.Emit.Elasticsearch;
 /// The DNS pipeline's Elasticsearch stage: each DNS query as ECS JSON (<see cref="DnsDocumentWriter"/>)
 /// into the disk spool, target <c>logs-flowrelay.dns-&lt;namespace&gt;</c>, through the same
 /// <see cref="SpoolDocumentWriter"/> as the flow sink. Each batch is committed before <see cref="Write"/>
-/// returns. CEF events received from other devices are not sent (they have no data stream yet).
+/// returns. CEF events received from other devices go to <c>logs-flowrelay.cef-&lt;namespace&gt;</c>
+/// (<see cref="CefDocumentWriter"/>), each committed as it arrives (CEF is a low-rate side input).
 /// <para>
 /// The <c>_id</c> (<see cref="Compute"/>) hashes what identifies the query: where it was logged
 /// (observer address and host name, program, input), the log's format, its event time and every
@@ -23,13 +24,16 @@ public sealed class ElasticsearchDnsSink : IDnsEventSink
 {
     private static readonly SpoolDocument<DnsEvent> Document = static (Utf8JsonWriter w, in DnsEvent e) => DnsDocumentWriter.Write(w, in e);
     private readonly SpoolDocumentWriter _writer;
+    private static readonly SpoolDocument<CefInputEvent> CefDocument = static (Utf8JsonWriter w, in CefInputEvent e) => CefDocumentWriter.Write(w, in e);
     private readonly string _stream;
+    private readonly string _cefStream;
     private readonly ContentId _ids = new();
 
     public ElasticsearchDnsSink(DiskSpool spool, string ns, ElasticsearchCounters counters)
     {
         _writer = new SpoolDocumentWriter(spool, counters);
         _stream = DataStreams.Name(DataStreams.DnsDataset, ns);
+        _cefStream = DataStreams.Name(DataStreams.CefDataset, ns);
     }
 
     public string Name => "elasticsearch-dns";
@@ -47,6 +51,20 @@ public sealed class ElasticsearchDnsSink : IDnsEventSink
 
     public void WriteCef(in CefInputEvent cef)
     {
+        Span<byte> id = stackalloc byte[DocumentId.Length];
+        Compute(_ids, in cef, id);
+        _writer.Append(_cefStream, id, in cef, CefDocument);
+        _writer.Commit();
+    }
+
+    /// <summary>
+    /// The <c>_id</c> of a CEF event (22 ASCII bytes): sender, host name, input, the syslog header's
+    /// time and the whole CEF message, so the same message read twice gets the same id.
+    /// </summary>
+    public static void Compute(ContentId ids, in CefInputEvent e, Span<byte> destination)
+    {
+        ids.Begin(DataStreams.CefDataset).Add(e.Sender).Add(e.Hostname).Add(e.Input).Add(e.HeaderTimeNs).Add(e.Cef.Original);
+        ids.Finish(destination);
     }
 
     public void Tick(DateTimeOffset now) => _writer.Commit();

@@ -31,6 +31,9 @@ public static class IndexTemplates
 
     public static string MappingsComponent(string dataset) => dataset + "@mappings";
 
+    /// <summary>Where CEF extensions without an ECS mapping go; their keys are the sending device's, so the object is mapped <c>flattened</c>.</summary>
+    public const string CefExtensions = "flowrelay.cef.extensions";
+
     public static string IndexTemplateName(string dataset) => "logs-" + dataset;
 
     /// <summary>Leaf field → Elasticsearch type of the documents (sorted by field).</summary>
@@ -47,6 +50,12 @@ public static class IndexTemplates
 
     private static void Walk(JsonElement e, string path, EcsFieldTypes ecs, SortedDictionary<string, string> fields)
     {
+        if (path == CefExtensions)
+        {
+            // Whatever extension keys a device sends (vendor-defined): one flattened field, every leaf searchable as a keyword.
+            fields[path] = "flattened";
+            return;
+        }
         bool ecsLeaf = ecs.TryGet(path, out string ecsType) && ecsType is not "object" && ecsType is not "nested";
         if (e.ValueKind == JsonValueKind.Array && !ecsLeaf && e.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.Object))
         {
@@ -195,6 +204,36 @@ public static class TemplateSamples
         yield return (DataStreams.DnsDataset, DnsDocuments());
         yield return (DataStreams.AlertDataset, AlertDocuments());
         yield return (DataStreams.RiskDataset, RiskDocuments());
+        yield return (DataStreams.CefDataset, CefDocuments());
+    }
+
+    /// <summary>
+    /// CEF documents from the relay's CEF writer: a firewall event whose extensions cover every
+    /// ECS-mapped key family (addresses, ports, bytes, times, MACs, geo, users, files, URLs), and
+    /// an event with unknown and unconvertible extensions (kept under flowrelay.cef.extensions).
+    /// </summary>
+    public static List<byte[]> CefDocuments()
+    {
+        string[] messages =
+        [
+            "CEF:0|Palo Alto Networks|PAN-OS|11.1|TRAFFIC|end|3|rt=Nov 28 2026 04:10:46.498 src=10.99.0.1 spt=40000 dst=81.2.69.142 dpt=443 proto=TCP " +
+            "in=5000 out=3000000 act=allow app=ssl cs1Label=Rule cs1=allow-web deviceInboundInterface=ethernet1/2 deviceOutboundInterface=ethernet1/1 " +
+            "smac=00:11:22:33:44:55 dmac=66:77:88:99:aa:bb suser=alice duser=bob shost=build-7 dhost=www.example.co.uk request=https://www.example.co.uk/x " +
+            "requestMethod=GET fname=a.zip fsize=1234 fileHash=d41d8cd98f00b204e9800998ecf8427e msg=ok cat=traffic dvc=192.0.2.1 dvchost=fw1 " +
+            "externalId=42 start=Nov 28 2026 04:10:44 end=Nov 28 2026 04:10:46 slat=51.5142 slong=-0.0931 dlat=40.7 dlong=-74.0 sourceTranslatedAddress=203.0.113.5 " +
+            "sourceTranslatedPort=61000 destinationTranslatedAddress=81.2.69.142 destinationTranslatedPort=443 reason=aged-out outcome=success",
+            "CEF:0|Example|Sensor|1.0|100|custom|Very-High|src=not-an-address spt=99999 vendorKey=some value flexNumber1=7 flexNumber1Label=count",
+        ];
+        var docs = new List<byte[]>();
+        foreach (var m in messages)
+        {
+            if (FlowRelay.Protocols.Cef.CefParser.Parse(m, out var cef) is not (FlowRelay.Protocols.Cef.CefParseStatus.Ok or FlowRelay.Protocols.Cef.CefParseStatus.BadExtension) || cef is null)
+                throw new InvalidOperationException("sample CEF message does not parse: " + m);
+            var e = new CefInputEvent(cef, Created.ToUnixTimeMilliseconds() * 1_000_000, Created.ToUnixTimeMilliseconds() * 1_000_000 + 1_000_000,
+                IpAddr.From(IPAddress.Parse("192.0.2.1")), "fw1", "udp:0.0.0.0:514", Truncated: true);
+            docs.Add(Render(w => CefDocumentWriter.Write(w, e)));
+        }
+        return docs;
     }
 
     /// <summary>DNS documents from the relay's DNS writer: an answered query and an NXDOMAIN, every optional part on.</summary>
