@@ -120,6 +120,35 @@ public sealed class ElasticsearchDeliveryTests(ITestOutputHelper output) : IDisp
     }
 
     [Fact]
+    public async Task A_request_over_the_size_limit_is_split_and_a_document_over_it_is_dead_lettered()
+    {
+        await using var server = await LoopbackElasticsearch.StartAsync();
+        // 413 for bodies over 64 kB, as Elasticsearch answers over http.max_content_length.
+        server.MaxContentLength = 64 * 1024;
+        using var spool = OpenSpool();
+        var counters = new ElasticsearchCounters();
+        var sender = Sender(spool, server.Url, counters, batch: 2000);
+        // 2000 documents of ~150 bytes (~300 kB a request) and one of 100 kB that fits no request.
+        string big = new('x', 100 * 1024);
+        Fill(spool, 0, 2000, i => i == 1234
+            ? $$$"""{"message":"{{{big}}}"}"""
+            : $$$"""{"@timestamp":"2026-01-01T00:00:00.000Z","event":{"sequence":{{{i}}}},"source":{"port":{{{i % 65536}}}},"message":"{{{new string('m', 64)}}}"}""");
+        await sender.StartAsync(default);
+        bool drained = await Eventually.HoldsAsync(() => spool.Counters.EntriesWaiting == 0, TimeSpan.FromSeconds(30));
+        await sender.StopAsync(default);
+        output.WriteLine($"requests {counters.Requests}, split {counters.RequestsSplit}, 413s {server.TooLarge}, delivered {counters.Delivered}, dead-lettered {counters.DeadLettered}");
+        Assert.True(drained);
+        Assert.Equal(1999, counters.Delivered);
+        Assert.Equal(1999, server.Documents.Count);
+        Assert.DoesNotContain($"{Stream}/id-1234", server.Documents.Keys);
+        Assert.Equal(1, counters.DeadLettered);
+        Assert.True(counters.RequestsSplit > 0);
+        var letter = JsonDocument.Parse(Directory.GetFiles(_dir.File("dead-letter"), "dead-letter-*.ndjson").SelectMany(File.ReadAllLines).Single()).RootElement;
+        Assert.Equal("id-1234", letter.GetProperty("_id").GetString());
+        Assert.Equal(413, letter.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
     public async Task Mapping_errors_go_to_the_dead_letter_file_with_the_reason_and_the_rest_is_delivered()
     {
         await using var server = await LoopbackElasticsearch.StartAsync();

@@ -48,6 +48,11 @@ internal sealed class LoopbackElasticsearch : IAsyncDisposable
     /// <summary>Once this many documents exist, every bulk request is refused with 429 (nothing created) until it is raised.</summary>
     public long RefuseBulkAtDocuments { get; set; } = long.MaxValue;
 
+    /// <summary>Bodies longer than this get 413 with no body, as Elasticsearch answers a request over <c>http.max_content_length</c>.</summary>
+    public long MaxContentLength { get; set; } = long.MaxValue;
+
+    public long TooLarge;
+
     public long BulkRequests;
     public long Created;
     public long Conflicts;
@@ -166,6 +171,12 @@ internal sealed class LoopbackElasticsearch : IAsyncDisposable
         using var ms = new MemoryStream();
         await context.Request.Body.CopyToAsync(ms);
         byte[] body = ms.ToArray();
+        if (body.Length > MaxContentLength)
+        {
+            Interlocked.Increment(ref TooLarge);
+            response.StatusCode = 413;
+            return;
+        }
 
         TimeSpan delay = Chance(SlowRate) ? SlowDelay : TimeSpan.Zero;
         if (MaxRandomDelay > TimeSpan.Zero)

@@ -15,6 +15,7 @@ public sealed class ElasticsearchCounters : ICounterSource
         new("items_retried", Interlocked.Read(ref ItemsRetried)),
         new("requests", Interlocked.Read(ref Requests)),
         new("requests_failed", Interlocked.Read(ref RequestsFailed)),
+        new("requests_split", Interlocked.Read(ref RequestsSplit)),
         new("bytes_sent", Interlocked.Read(ref BytesSent)),
         new("spool_refused", Interlocked.Read(ref SpoolRefused)),
     ];
@@ -30,6 +31,8 @@ public sealed class ElasticsearchCounters : ICounterSource
     public long Requests;
     /// <summary>Requests that failed as a whole (unreachable, timeout, 429, 5xx).</summary>
     public long RequestsFailed;
+    /// <summary>Requests answered 413 (over Elasticsearch's http.max_content_length) and sent again as two halves.</summary>
+    public long RequestsSplit;
     public long BytesSent;
     /// <summary>Events not spooled (spool disposed or entry too large).</summary>
     public long SpoolRefused;

@@ -113,6 +113,11 @@ public sealed class ElasticsearchSender : BackgroundService
     {
         var pending = new List<int>(batch.Count);
         for (int i = 0; i < batch.Count; i++) pending.Add(i);
+        await DeliverItemsAsync(batch, pending, body, ct).ConfigureAwait(false);
+    }
+
+    private async Task DeliverItemsAsync(SpoolBatch batch, List<int> pending, ArrayBufferWriter<byte> body, CancellationToken ct)
+    {
         int failures = 0;
         while (pending.Count > 0)
         {
@@ -130,6 +135,16 @@ public sealed class ElasticsearchSender : BackgroundService
                 attempt = new BulkAttempt(0, null, e.Message);
             }
 
+            if (attempt.Status == 413 && pending.Count > 1)
+            {
+                // Larger than Elasticsearch's http.max_content_length: send each half on its own
+                // (halving again while needed); a single document still too large is dead-lettered.
+                Interlocked.Increment(ref Counters.RequestsSplit);
+                int half = pending.Count / 2;
+                await DeliverItemsAsync(batch, pending.GetRange(0, half), body, ct).ConfigureAwait(false);
+                await DeliverItemsAsync(batch, pending.GetRange(half, pending.Count - half), body, ct).ConfigureAwait(false);
+                return;
+            }
             int before = pending.Count;
             string? failure = attempt.Status == 200 ? HandleItems(batch, pending, attempt.Body) : RequestFailure(batch, pending, attempt);
             if (pending.Count == 0) return;
