@@ -63,6 +63,38 @@ public sealed class RelayToElasticsearchTests(ITestOutputHelper output)
         }).ToHashSet();
 
     [Fact]
+    public async Task A_graceful_stop_while_Elasticsearch_is_away_leaves_every_accepted_flow_in_the_spool_for_the_next_start()
+    {
+        await using var server = await LoopbackElasticsearch.StartAsync();
+        await server.DisappearAsync();
+        using var dir = new TempDir();
+        var r = ConfigLoader.LoadYaml(Yaml(dir.Path, server.Url, "127.0.0.1:0"));
+        Assert.True(r.IsValid, string.Join("\n", r.Errors));
+        using (var host = RelayHost.Build(r.Settings!))
+        {
+            await host.StartAsync();
+            var receiver = host.Services.GetServices<UdpFlowReceiver>().Single();
+            await SendAsync(receiver.BoundEndpoint!, 10);
+            Assert.True(await Eventually.HoldsAsync(() => Interlocked.Read(ref receiver.Counters.Datagrams) == 10, TimeSpan.FromSeconds(20)));
+            // Stop at once: whatever is still queued between the socket and the spool must be drained into the spool.
+            await host.StopAsync();
+            using var stats = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "stats.json")));
+            Assert.Equal(300, stats.RootElement.GetProperty("spool").GetProperty("entries_waiting").GetInt64());
+            Assert.Equal(0, stats.RootElement.GetProperty("elasticsearch").GetProperty("delivered").GetInt64());
+        }
+
+        await server.ComeBackAsync();
+        using (var host = RelayHost.Build(r.Settings!))
+        {
+            await host.StartAsync();
+            Assert.True(await Eventually.HoldsAsync(() => server.Documents.Count == 300, TimeSpan.FromSeconds(30)), $"{server.Documents.Count}");
+            await host.StopAsync();
+        }
+        Assert.Equal(300, DistinctFlows(server).Count);
+        Assert.Equal(300, server.Created);
+    }
+
+    [Fact]
     public async Task Flows_arrive_in_the_flow_data_stream_through_the_spool()
     {
         await using var server = await LoopbackElasticsearch.StartAsync();
