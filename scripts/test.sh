@@ -51,6 +51,10 @@ fi
 command -v dotnet >/dev/null 2>&1 || { log "dotnet (the .NET 10 SDK) is not on PATH"; exit 1; }
 [[ $(id -u) -eq 0 ]] || log "warning: not root, integration tests (ip netns) will fail"
 
+# The Elasticsearch fault test takes its outage length from here: the full minute issue 6 names
+# (a developer's `dotnet test` uses 3 s unless it is set).
+export FLOWRELAY_TEST_ES_OUTAGE="${FLOWRELAY_TEST_ES_OUTAGE:-60}"
+
 # Test projects only: `dotnet test` on the solution skips projects that are not test projects
 # (FlowRelay.Benchmarks is an exe without IsTestProject), it builds them but runs nothing there.
 LOG="$(mktemp /tmp/flowrelay-test.XXXXXX.log)"
