@@ -30,6 +30,11 @@ DATA_VIEWS = {
 
 UPLOAD_RULE = 'flowrelay.alert.rule_name : "flowrelay_upload_trigger"'
 REPEAT_RULE = 'flowrelay.alert.rule_name : "flowrelay_repeat_upload_trigger"'
+RESOLVER_RULE = 'flowrelay.alert.rule_name : "flowrelay_dns_resolver_outside_policy"'
+DNS_TUNNEL_RULES = ('flowrelay.alert.rule_name : ("flowrelay_dns_tunnel_unique_subdomains" or "flowrelay_dns_tunnel_long_names" or '
+                    '"flowrelay_dns_tunnel_txt_null_volume" or "flowrelay_dns_dga_nxdomain_burst")')
+# Flows and DNS queries a Sigma filter removed from a rule carry the filter's name.
+EXCLUDED = "flowrelay.excluded_by : *"
 
 
 def jdump(o):
@@ -60,10 +65,10 @@ def count(label, kql=None):
     return c
 
 
-def metric(op, field, label, fmt=None):
+def metric(op, field, label, fmt=None, decimals=1):
     params = {"emptyAsNull": True}
     if fmt:
-        params["format"] = {"id": fmt, "params": {"decimals": 1}}
+        params["format"] = {"id": fmt, "params": {"decimals": decimals}}
     return {"customLabel": True, "dataType": "number", "isBucketed": False, "label": label, "operationType": op,
             "params": params, "scale": "ratio", "sourceField": field}
 
@@ -200,6 +205,13 @@ VISUALIZATIONS = [
     top("flowrelay-exfil-upload-domains", "Registered domains of the biggest uploads", "Outbound upload volume by destination.registered_domain.",
         "flow", "destination.registered_domain", "Registered domain", "string", metric("sum", "flowrelay.upload.bytes", "Uploaded", "bytes"),
         'network.direction : "outbound"'),
+    time_series("flowrelay-exfil-excluded-volume", "Excluded upload volume over time", "flowrelay.upload.bytes of flows a Sigma filter (e.g. backup servers, update CDNs) removed from the upload rules, by the filter (flowrelay.excluded_by): traffic that never counted toward an upload alert.",
+                "flow", [("uploaded", metric("sum", "flowrelay.upload.bytes", "Uploaded", "bytes"))], ("flowrelay.excluded_by", "Excluded by", "string"),
+                query=EXCLUDED),
+    grid("flowrelay-exfil-excluded-destinations", "Excluded destinations", "Where the excluded outbound uploads went, by the filter that excluded them (an inbound exclusion, a listed server pulling from inside, is in the volume chart: its peer is source.ip).",
+         "flow", [("destination.ip", "Destination", "ip"), ("destination.domain", "Domain", "string", True), ("flowrelay.excluded_by", "Excluded by", "string")],
+         [("uploaded", metric("sum", "flowrelay.upload.bytes", "Uploaded", "bytes")), ("hosts", metric("unique_count", "host.ip", "Internal hosts"))],
+         query=f'{EXCLUDED} and network.direction : "outbound"'),
     # DNS
     time_series("flowrelay-dns-queries", "DNS queries over time", "Queries by dns.question.type.",
                 "dns", [("queries", count("Queries"))], ("dns.question.type", "Type", "string")),
@@ -215,6 +227,27 @@ VISUALIZATIONS = [
     grid("flowrelay-dns-resolvers", "Resolvers in use", "Resolvers the clients asked (destination.ip where logged) and clients per resolver.",
          "dns", [("destination.ip", "Resolver", "ip")],
          [("queries", count("Queries")), ("clients", metric("unique_count", "source.ip", "Clients"))]),
+    grid("flowrelay-dns-longest-names", "Names with the longest labels", "dns.question.name by its longest label (flowrelay.dns.question.longest_label): tunnels fill labels towards the 63-character limit.",
+         "dns", [("dns.question.name", "Name", "string")],
+         [("longest", metric("max", "flowrelay.dns.question.longest_label", "Longest label")), ("length", metric("max", "flowrelay.dns.question.length", "Name length")),
+          ("queries", count("Queries")), ("clients", metric("unique_count", "source.ip", "Clients"))]),
+    grid("flowrelay-dns-entropy-names", "Names with the highest entropy", "dns.question.name by the entropy of its subdomain in bits per character (flowrelay.dns.question.subdomain_entropy): encoded data is near 4 to 5, words lower.",
+         "dns", [("dns.question.name", "Name", "string")],
+         [("entropy", metric("max", "flowrelay.dns.question.subdomain_entropy", "Entropy (bits/char)", "number", 2)),
+          ("sublen", metric("max", "flowrelay.dns.question.subdomain_length", "Subdomain length")),
+          ("queries", count("Queries")), ("clients", metric("unique_count", "source.ip", "Clients"))]),
+    grid("flowrelay-dns-encoded-names", "Names that look encoded", "Registered domains whose subdomain labels look hex, base32 or base64 encoded (flowrelay.dns.question.encoding), with how many such names and clients.",
+         "dns", [("dns.question.registered_domain", "Registered domain", "string"), ("flowrelay.dns.question.encoding", "Encoding", "string")],
+         [("names", metric("unique_count", "dns.question.name", "Unique names")), ("queries", count("Queries")),
+          ("clients", metric("unique_count", "source.ip", "Clients"))],
+         query="flowrelay.dns.question.encoding : *"),
+    grid("flowrelay-dns-resolvers-outside-policy", "Resolvers outside policy", "Alerts of flowrelay_dns_resolver_outside_policy: internal hosts sending DNS (port 53 or 853) to a resolver not in lists/approved_resolvers.txt.",
+         "alert", [("host.ip", "Host", "ip"), ("destination.ip", "Resolver", "ip"), ("destination.port", "Port", "number")],
+         [("alerts", count("Alerts")), ("seen", last_seen("Last alert"))], query=RESOLVER_RULE),
+    grid("flowrelay-dns-tunnel-alerts", "DNS tunnelling and DGA alerts", "Alerts of the DNS tunnel rules (unique subdomains, long names, TXT/NULL volume) and the DGA NXDOMAIN burst by client and registered domain (the DGA rule counts many domains, so it has none).",
+         "alert", [("host.ip", "Client", "ip"), ("dns.question.registered_domain", "Registered domain", "string", True), ("flowrelay.alert.rule_name", "Rule", "string")],
+         [("alerts", count("Alerts")), ("points", metric("sum", "event.risk_score", "Risk points")), ("seen", last_seen("Last alert"))],
+         query=DNS_TUNNEL_RULES),
     # Threat index
     grid("flowrelay-risk-hosts", "Hosts by threat index", "Each host's highest and latest threat index (host.risk.calculated_score) and its level.",
          "risk", [("host.ip", "Host", "ip")],
@@ -238,13 +271,17 @@ DASHBOARDS = [
         ("flowrelay-traffic-conversations", 48, 15),
         ("flowrelay-traffic-domains", 24, 14), ("flowrelay-traffic-countries", 24, 14),
         ("flowrelay-traffic-exporters", 48, 10)], {}),
-    ("flowrelay-exfiltration-dashboard", "[FlowRelay] Exfiltration", "Upload alerts, hosts uploading to the internet, repeat offenders and where the biggest uploads went. Excluded traffic (backup servers, update CDNs) never reaches the rules' counts and is not recorded in Elasticsearch.", [
+    ("flowrelay-exfiltration-dashboard", "[FlowRelay] Exfiltration", "Upload alerts, hosts uploading to the internet, repeat offenders, where the biggest uploads went, and what was excluded: traffic a filter (backup servers, update CDNs) kept out of the rules' counts, recorded with flowrelay.excluded_by.", [
         ("flowrelay-exfil-upload-alerts", 48, 12), ("flowrelay-exfil-upload-hosts", 24, 15), ("flowrelay-exfil-repeat-offenders", 24, 15),
-        ("flowrelay-exfil-upload-destinations", 24, 15), ("flowrelay-exfil-upload-domains", 24, 15)],
+        ("flowrelay-exfil-upload-destinations", 24, 15), ("flowrelay-exfil-upload-domains", 24, 15),
+        ("flowrelay-exfil-excluded-volume", 24, 15), ("flowrelay-exfil-excluded-destinations", 24, 15)],
      {"flowrelay-exfil-repeat-offenders": {"from": "now-24h", "to": "now"}}),
-    ("flowrelay-dns-dashboard", "[FlowRelay] DNS", "Queries, NXDOMAIN by client, registered domains, unique names per parent domain and the resolvers in use.", [
+    ("flowrelay-dns-dashboard", "[FlowRelay] DNS", "Queries, NXDOMAIN by client, registered domains, unique names per parent domain, the resolvers in use, the longest, highest-entropy and encoded-looking names, resolvers outside policy, and tunnelling and DGA alerts.", [
         ("flowrelay-dns-queries", 48, 12), ("flowrelay-dns-nxdomain-clients", 24, 15), ("flowrelay-dns-registered-domains", 24, 15),
-        ("flowrelay-dns-unique-subdomains", 24, 15), ("flowrelay-dns-resolvers", 24, 15)], {}),
+        ("flowrelay-dns-unique-subdomains", 24, 15), ("flowrelay-dns-resolvers", 24, 15),
+        ("flowrelay-dns-longest-names", 24, 15), ("flowrelay-dns-entropy-names", 24, 15),
+        ("flowrelay-dns-encoded-names", 24, 15), ("flowrelay-dns-resolvers-outside-policy", 24, 15),
+        ("flowrelay-dns-tunnel-alerts", 48, 15)], {}),
     ("flowrelay-threat-index-dashboard", "[FlowRelay] Threat index", "Hosts by threat index and level, the score over time, and the alerts behind each host.", [
         ("flowrelay-risk-hosts", 24, 15), ("flowrelay-risk-levels", 24, 15), ("flowrelay-risk-score-over-time", 48, 12),
         ("flowrelay-risk-alerts-behind", 48, 15)], {}),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlowRelay.Engine.Enrich;
 using FlowRelay.Engine.Events;
 using FlowRelay.Protocols.DnsLogs;
 using FlowRelay.Protocols.Flows;
@@ -74,6 +75,15 @@ public static class DnsDocumentWriter
     private static readonly JsonEncodedText Cached = JsonEncodedText.Encode("cached");
     private static readonly JsonEncodedText LocalConfig = JsonEncodedText.Encode("local_config");
     private static readonly JsonEncodedText Edns = JsonEncodedText.Encode("edns");
+    private static readonly JsonEncodedText Length = JsonEncodedText.Encode("length");
+    private static readonly JsonEncodedText LabelCount = JsonEncodedText.Encode("label_count");
+    private static readonly JsonEncodedText LongestLabel = JsonEncodedText.Encode("longest_label");
+    private static readonly JsonEncodedText SubdomainLength = JsonEncodedText.Encode("subdomain_length");
+    private static readonly JsonEncodedText SubdomainEntropy = JsonEncodedText.Encode("subdomain_entropy");
+    private static readonly JsonEncodedText Encoding = JsonEncodedText.Encode("encoding");
+    private static readonly JsonEncodedText Hex = JsonEncodedText.Encode("hex");
+    private static readonly JsonEncodedText Base32 = JsonEncodedText.Encode("base32");
+    private static readonly JsonEncodedText Base64 = JsonEncodedText.Encode("base64");
     private static readonly JsonEncodedText Udp = JsonEncodedText.Encode("udp");
     private static readonly JsonEncodedText Tcp = JsonEncodedText.Encode("tcp");
     private static readonly JsonEncodedText A = JsonEncodedText.Encode("A");
@@ -261,10 +271,11 @@ public static class DnsDocumentWriter
         writer.WriteStartObject(Dns);
         writer.WriteString(Format, FormatNames[(int)q.Format < FormatNames.Length ? (int)q.Format : 0]);
         if (e.Input is not null) writer.WriteString(Input, e.Input);
-        if (e.NameUnicode is not null)
+        if (e.NameUnicode is not null || q.QueryName is { Length: > 0 })
         {
             writer.WriteStartObject(Question);
-            writer.WriteString(NameUnicode, e.NameUnicode);
+            if (e.NameUnicode is not null) writer.WriteString(NameUnicode, e.NameUnicode);
+            WriteNameShape(writer, e);
             writer.WriteEndObject();
         }
         if (q.View is not null) writer.WriteString(View, q.View);
@@ -278,6 +289,30 @@ public static class DnsDocumentWriter
         writer.WriteEndObject();
         if (e.ExcludedBy is not null) writer.WriteString(ExcludedBy, e.ExcludedBy);
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The question name's shape under <c>flowrelay.dns.question.*</c>, by the same names and the same
+    /// computation (<see cref="DnsNameFeatures.Compute"/>) as the rules' DNS fields, each written when
+    /// the rules' field has a value: <c>length</c>, <c>label_count</c>, <c>longest_label</c>,
+    /// <c>subdomain_length</c> (when the registered domain is known), <c>subdomain_entropy</c> in bits
+    /// per character to three decimals (the rules' <c>subdomain_entropy_millibits</c> / 1000; when the
+    /// name has a subdomain) and <c>encoding</c> (hex, base32 or base64 when a subdomain label looks like one).
+    /// </summary>
+    private static void WriteNameShape(Utf8JsonWriter writer, in DnsEvent e)
+    {
+        ReadOnlySpan<char> name = e.Query.QueryName.AsSpan();
+        if (name.IsEmpty) return;
+        var sub = e.RegisteredStart > 0 ? name[..(e.RegisteredStart - 1)] : ReadOnlySpan<char>.Empty;
+        var f = DnsNameFeatures.Compute(name, sub);
+        writer.WriteNumber(Length, name.Length);
+        if (f.LabelCount > 0) writer.WriteNumber(LabelCount, f.LabelCount);
+        if (f.LongestLabelLength > 0) writer.WriteNumber(LongestLabel, f.LongestLabelLength);
+        if (e.RegisteredStart >= 0) writer.WriteNumber(SubdomainLength, f.SubdomainLength);
+        if (e.RegisteredStart > 0) writer.WriteNumber(SubdomainEntropy, Math.Round(f.SubdomainEntropy * 1000) / 1000);
+        if (f.LooksLikeHex) writer.WriteString(Encoding, Hex);
+        else if (f.LooksLikeBase32) writer.WriteString(Encoding, Base32);
+        else if (f.LooksLikeBase64) writer.WriteString(Encoding, Base64);
     }
 
     private static JsonEncodedText? TransportOf(in DnsQueryRecord q)

@@ -78,7 +78,81 @@ public class DnsDocumentWriterTests
         Assert.Equal("named", Get(doc, "log.syslog.appname"));
         Assert.Equal("bind", Get(doc, "flowrelay.dns.format"));
         Assert.Null(Get(doc, "dns.response_code"));
-        Assert.Null(Get(doc, "flowrelay.dns.question"));
+        // The name's shape: "www" has one symbol, so no entropy; nothing looks encoded, it is no IDN.
+        Assert.Equal("17", Get(doc, "flowrelay.dns.question.length"));
+        Assert.Equal("4", Get(doc, "flowrelay.dns.question.label_count"));
+        Assert.Equal("7", Get(doc, "flowrelay.dns.question.longest_label"));
+        Assert.Equal("3", Get(doc, "flowrelay.dns.question.subdomain_length"));
+        Assert.Equal("0", Get(doc, "flowrelay.dns.question.subdomain_entropy"));
+        Assert.Null(Get(doc, "flowrelay.dns.question.encoding"));
+        Assert.Null(Get(doc, "flowrelay.dns.question.name_unicode"));
+    }
+
+    public static TheoryData<string, string?> Names() => new()
+    {
+        { "www.example.co.uk", null },
+        { "nbswy3dpeb3w64tmmqqgk3dfnzsxi33o.t.tunnel.example.com", "base32" },
+        { "0123456789abcdef0123456789abcdef.c2.example.net", "hex" },
+        // Names are lower-cased when the event is built, so base64's mixed case is gone: it reads as base32.
+        { "aGVsbG8gd29ybGQhIFRoaXMgaXM.tunnel.example.org", "base32" },
+        { "x7f3k2q9.badcdn.com", null },
+        { "example.com", null }, // the registered domain itself: an empty subdomain, no entropy
+        { "co.uk", null }, // a public suffix: no registered domain, no subdomain length
+        { "localhost", null }, // no suffix known
+    };
+
+    /// <summary>
+    /// The document carries the name's shape under the rules' names, computed the same way: each
+    /// field is there exactly when the rules' field has a value and holds the same value (entropy as
+    /// the rules' millibits / 1000).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Name_shape_fields_are_the_ones_the_rules_see(string name, string? encoding)
+    {
+        var r = DnsQueryRecord.Empty();
+        r.QueryName = name;
+        var e = DnsEvent.Create(r, 0, false, Arrival, PublicSuffixListTests.SystemList.Value);
+        var doc = Render(e);
+        Assert.Empty(Schema.Check(doc));
+        var rules = FlowRelay.Engine.Rules.Fields.DnsEventFields.Table;
+        foreach (string field in new[] { "length", "label_count", "longest_label", "subdomain_length", "encoding" })
+        {
+            Assert.True(rules.TryGet("flowrelay.dns.question." + field, out var accessor));
+            Assert.Equal(accessor.ToDisplayString(e), Get(doc, "flowrelay.dns.question." + field));
+        }
+        Assert.True(rules.TryGet("flowrelay.dns.question.subdomain_entropy_millibits", out var millibits));
+        string? entropy = Get(doc, "flowrelay.dns.question.subdomain_entropy");
+        if (millibits.ToDisplayString(e) is { } m)
+        {
+            Assert.NotNull(entropy);
+            Assert.Equal(long.Parse(m, System.Globalization.CultureInfo.InvariantCulture),
+                (long)Math.Round(double.Parse(entropy!, System.Globalization.CultureInfo.InvariantCulture) * 1000));
+        }
+        else
+        {
+            Assert.Null(entropy);
+        }
+        Assert.Equal(encoding, Get(doc, "flowrelay.dns.question.encoding"));
+        Assert.Equal(name.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), Get(doc, "flowrelay.dns.question.length"));
+    }
+
+    [Fact]
+    public void Entropy_is_a_readable_fraction_of_bits_per_character()
+    {
+        var r = DnsQueryRecord.Empty();
+        r.QueryName = "nbswy3dpeb3w64tmmqqgk3dfnzsxi33o.t.tunnel.example.com";
+        var doc = Render(DnsEvent.Create(r, 0, false, Arrival, PublicSuffixListTests.SystemList.Value));
+        var value = doc.GetProperty("flowrelay").GetProperty("dns").GetProperty("question").GetProperty("subdomain_entropy");
+        Assert.Equal(JsonValueKind.Number, value.ValueKind);
+        // The subdomain left of example.com, dots left out: the data label, "t" and "tunnel".
+        var sub = "nbswy3dpeb3w64tmmqqgk3dfnzsxi33o" + "t" + "tunnel";
+        double expected = -sub.GroupBy(c => c).Sum(g => (double)g.Count() / sub.Length * Math.Log2((double)g.Count() / sub.Length));
+        Assert.Equal(Math.Round(expected, 3), value.GetDouble(), 6);
+        Assert.InRange(value.GetDouble(), 3.5, 4.5);
+        Assert.Equal("39", Get(doc, "flowrelay.dns.question.subdomain_length"));
+        Assert.Equal("32", Get(doc, "flowrelay.dns.question.longest_label"));
+        Assert.Equal("5", Get(doc, "flowrelay.dns.question.label_count"));
     }
 
     [Fact]
@@ -161,10 +235,20 @@ public class DnsDocumentWriterTests
         Assert.Equal(Header, e.TimestampNs);
     }
 
-    [Fact]
-    public void Writing_a_document_allocates_nothing()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("0123456789abcdef0123456789abcdef.c2.example.net")]
+    public void Writing_a_document_allocates_nothing(string? name)
     {
         var e = FromBind(BindLine, out _);
+        if (name is not null)
+        {
+            // A name with every shape field, encoding included.
+            var r = e.Query;
+            r.QueryName = name;
+            e = DnsEvent.Create(r, Header, headerZoned: true, Arrival, PublicSuffixListTests.SystemList.Value);
+            Assert.Equal("hex", Get(Render(e), "flowrelay.dns.question.encoding"));
+        }
         var buffer = new ArrayBufferWriter<byte>(1 << 16);
         using var writer = new Utf8JsonWriter(buffer);
         DnsDocumentWriter.Write(writer, e);

@@ -35,6 +35,13 @@ public class IndexTemplateTests
 
     private static IEnumerable<string> Leaves(JsonElement e, string path)
     {
+        if (e.ValueKind == JsonValueKind.Array && e.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.Object))
+        {
+            // An array of objects (dns.answers): its members' fields are mapped under the same path.
+            foreach (var item in e.EnumerateArray())
+                foreach (var leaf in Leaves(item, path)) yield return leaf;
+            yield break;
+        }
         if (e.ValueKind == JsonValueKind.Object && !(Ecs.TryGet(path, out var t) && t == "geo_point"))
         {
             foreach (var p in e.EnumerateObject())
@@ -86,6 +93,58 @@ public class IndexTemplateTests
         Assert.Equal("geo_point", mapped["destination.geo.location"]);
         Assert.Equal("date", mapped["flowrelay.exported"]);
         Assert.Equal("ip", mapped["flowrelay.next_hop"]);
+    }
+
+    [Fact]
+    public void Every_field_of_every_DNS_document_is_mapped_and_the_name_shape_has_usable_types()
+    {
+        var mapped = MappedFields(DataStreams.DnsDataset);
+        foreach (var doc in TemplateSamples.DnsDocuments())
+        {
+            using var d = JsonDocument.Parse(doc);
+            foreach (var leaf in Leaves(d.RootElement, ""))
+            {
+                Assert.True(mapped.TryGetValue(leaf, out var type), $"field '{leaf}' is written but not mapped");
+                if (Ecs.TryGet(leaf, out var ecsType)) Assert.Equal(ecsType, type);
+                else Assert.StartsWith("flowrelay.", leaf);
+            }
+        }
+        // Entropy is a fraction even when a sample's happens to be whole; counts are integers; the encoding a term.
+        Assert.Equal("float", mapped["flowrelay.dns.question.subdomain_entropy"]);
+        foreach (var count in new[] { "length", "label_count", "longest_label", "subdomain_length" })
+            Assert.Equal("long", mapped["flowrelay.dns.question." + count]);
+        Assert.Equal("keyword", mapped["flowrelay.dns.question.encoding"]);
+        Assert.Equal("keyword", mapped["flowrelay.dns.question.name_unicode"]);
+        Assert.Equal("keyword", mapped["flowrelay.excluded_by"]);
+    }
+
+    [Fact]
+    public void A_fraction_written_whole_in_a_later_document_keeps_the_field_double()
+    {
+        var fields = IndexTemplates.FieldTypes(["""{"flowrelay":{"alert":{"value":0.25}}}"""u8.ToArray(), """{"flowrelay":{"alert":{"value":151}}}"""u8.ToArray()], Ecs);
+        Assert.Equal("double", fields["flowrelay.alert.value"]);
+        fields = IndexTemplates.FieldTypes(["""{"flowrelay":{"alert":{"value":151}}}"""u8.ToArray(), """{"flowrelay":{"alert":{"value":0.25}}}"""u8.ToArray()], Ecs);
+        Assert.Equal("double", fields["flowrelay.alert.value"]);
+    }
+
+    [Fact]
+    public void A_declared_type_wins_over_the_one_a_whole_number_would_suggest()
+    {
+        var fields = IndexTemplates.FieldTypes(["""{"flowrelay":{"dns":{"question":{"subdomain_entropy":3,"length":12}}}}"""u8.ToArray()], Ecs);
+        Assert.Equal("float", fields["flowrelay.dns.question.subdomain_entropy"]);
+        Assert.Equal("long", fields["flowrelay.dns.question.length"]);
+    }
+
+    [Fact]
+    public void Alert_documents_map_the_fields_single_event_and_DNS_alerts_carry()
+    {
+        var mapped = MappedFields(DataStreams.AlertDataset);
+        // What flow and DNS detection alerts name (their events' identifying fields) and what the DNS correlations group by.
+        foreach (var field in FlowEvent.AlertFields.Concat(DnsEvent.AlertFields).Append("host.ip").Append("flowrelay.alert.rule_name"))
+            Assert.True(mapped.ContainsKey(field), $"alert field '{field}' is not mapped");
+        Assert.Equal("keyword", mapped["dns.question.registered_domain"]);
+        Assert.Equal("long", mapped["destination.port"]);
+        Assert.Equal("ip", mapped["server.ip"]);
     }
 
     [Fact]

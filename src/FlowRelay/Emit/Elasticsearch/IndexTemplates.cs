@@ -70,16 +70,28 @@ public static class IndexTemplates
         }
         string type;
         if (ecsLeaf) type = ecsType;
+        else if (Declared.TryGetValue(path, out var declared)) type = declared;
         else if (path.StartsWith("flowrelay.", StringComparison.Ordinal)) type = Infer(path, e.ValueKind == JsonValueKind.Array ? FirstOrSelf(e) : e);
         else throw new InvalidOperationException($"field '{path}' is neither ECS nor under flowrelay.*: it cannot be given a mapping");
-        if (fields.TryGetValue(path, out var seen) && seen != type && !(seen == "double" && type == "long"))
+        if (fields.TryGetValue(path, out var seen) && seen != type)
         {
+            // A fraction written whole ("151") reads as long: double wins, whichever document came first.
             if (seen == "long" && type == "double") fields[path] = "double";
-            else throw new InvalidOperationException($"field '{path}' is written both as {seen} and as {type}");
+            else if (!(seen == "double" && type == "long")) throw new InvalidOperationException($"field '{path}' is written both as {seen} and as {type}");
             return;
         }
         fields[path] = type;
     }
+
+    /// <summary>
+    /// <c>flowrelay.*</c> fields whose type a written value cannot tell: a fraction that happens to be
+    /// whole is written without a decimal point (entropy 3 bits per character is <c>3</c>), which
+    /// would be inferred as long and would truncate every later fraction.
+    /// </summary>
+    private static readonly Dictionary<string, string> Declared = new(StringComparer.Ordinal)
+    {
+        ["flowrelay.dns.question.subdomain_entropy"] = "float",
+    };
 
     private static JsonElement FirstOrSelf(JsonElement array)
     {
@@ -236,13 +248,21 @@ public static class TemplateSamples
         return docs;
     }
 
-    /// <summary>DNS documents from the relay's DNS writer: an answered query and an NXDOMAIN, every optional part on.</summary>
+    /// <summary>
+    /// DNS documents from the relay's DNS writer, every optional part on: an answered query, an
+    /// NXDOMAIN, a TXT query for a base32-looking name (the name-shape fields, encoding included)
+    /// and an IDN (its Unicode form).
+    /// </summary>
     public static List<byte[]> DnsDocuments()
     {
         var psl = PublicSuffixList.Parse(["com", "uk", "co.uk"]);
         long t = new DateTimeOffset(2026, 11, 28, 4, 36, 4, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1_000_000;
         var docs = new List<byte[]>();
-        foreach (bool nx in new[] { false, true })
+        foreach (var (name, nx, txt) in new[]
+        {
+            ("www.example.co.uk", false, false), ("x7f3k2q9.badcdn.com", true, false),
+            ("nbswy3dpeb3w64tmmqqgk3dfnzsxi33o.t.badcdn.com", false, true), ("xn--85x722f.com", true, false),
+        })
         {
             var q = DnsQueryRecord.Empty();
             q.Format = DnsLogFormat.Bind;
@@ -250,9 +270,9 @@ public static class TemplateSamples
             q.TimestampHasZone = true;
             q.ClientIp = IpAddr.From(IPAddress.Parse("10.99.0.1"));
             q.ClientPort = 53211;
-            q.QueryName = nx ? "x7f3k2q9.badcdn.com" : "www.example.co.uk";
-            q.QueryType = 1;
-            q.QueryTypeName = "A";
+            q.QueryName = name;
+            q.QueryType = txt ? (ushort)16 : (ushort)1;
+            q.QueryTypeName = txt ? "TXT" : "A";
             q.QueryClass = 1;
             q.QueryClassName = "IN";
             q.QueryId = 4242;
@@ -265,6 +285,11 @@ public static class TemplateSamples
             {
                 q.SetResponseCode(3);
                 q.ResponseCodeName ??= "NXDOMAIN";
+            }
+            else if (txt)
+            {
+                q.SetResponseCode(0);
+                q.ResponseCodeName ??= "NOERROR";
             }
             else
             {
@@ -309,8 +334,36 @@ public static class TemplateSamples
             };
             docs.Add(Render(w => AlertDocumentWriter.Write(w, alert, Created)));
         }
+        // Single-event alerts carry the event's identifying fields (IRuleEvent.AlertFields): a flow
+        // rule's (flowrelay_dns_resolver_outside_policy) and a DNS rule's.
+        foreach (var fields in new[] { FlowEvent.AlertFields, DnsEvent.AlertFields })
+        {
+            var alert = new Alert
+            {
+                Rule = rule, TimeNs = 1_795_000_000_000_000_000, Kind = "detection", EventCount = 1, Host = "10.99.0.1",
+                Fields = fields.Select(f => new KeyValuePair<string, string>(f, AlertFieldSamples.TryGetValue(f, out var v) ? v
+                    : throw new InvalidOperationException($"alert field '{f}' has no sample value: add one so the alert template maps it"))).ToList(),
+            };
+            docs.Add(Render(w => AlertDocumentWriter.Write(w, alert, Created)));
+        }
+        // A DNS correlation grouped by client and registered domain (the tunnel rules).
+        var dnsAlert = new Alert
+        {
+            Rule = rule, TimeNs = 1_795_000_000_000_000_000, Kind = "value_count", EventCount = 151, Host = "10.99.0.1",
+            Fields = [new("host.ip", "10.99.0.1"), new("dns.question.registered_domain", "badcdn.com")],
+            Value = 151, Condition = "gt 150", Threshold = 150, Timespan = TimeSpan.FromMinutes(5), WindowStartNs = 1_794_999_700_000_000_000,
+        };
+        docs.Add(Render(w => AlertDocumentWriter.Write(w, dnsAlert, Created)));
         return docs;
     }
+
+    private static readonly Dictionary<string, string> AlertFieldSamples = new()
+    {
+        ["source.ip"] = "10.99.0.1", ["source.port"] = "50000", ["destination.ip"] = "81.2.69.142", ["destination.port"] = "53",
+        ["network.transport"] = "udp", ["source.bytes"] = "120", ["destination.bytes"] = "300",
+        ["dns.question.name"] = "x7f3k2q9.badcdn.com", ["dns.question.type"] = "A", ["dns.question.registered_domain"] = "badcdn.com",
+        ["dns.response_code"] = "NXDOMAIN", ["server.ip"] = "10.99.0.53",
+    };
 
     public static List<byte[]> RiskDocuments() =>
         [Render(w => AlertDocumentWriter.WriteRisk(w, new HostRisk("10.99.0.1", 72.5, RiskLevel.High, 1_795_000_000_000_000_000, "large_upload"), Created))];
