@@ -147,6 +147,23 @@ public class DnsRuleTests
     }
 
     [Fact]
+    public void Names_longer_than_253_characters_as_logged_still_count()
+    {
+        // iodine's Base128 upstream as BIND logs it: bytes above 0x7f as \DDD (ECS keeps that form),
+        // so 85 bytes of subdomain on the wire are 311 characters in the log. Found by the iodine
+        // integration test: with a 256-byte text limit these names read as absent and never counted.
+        var (engine, sink) = Bundled();
+        for (int i = 0; i < 200; i++)
+        {
+            string label = $"0{i:x3}" + string.Concat(Enumerable.Repeat("\\228\\233", 7)) + "x";
+            string name = $"{label}.{label}.{label}.{label}.{label}.t.tunnel.test";
+            Run(engine, Query("10.0.0.5", name, Sec(i * 0.1), "NULL"));
+        }
+        var alert = Assert.Single(sink.Of("flowrelay_dns_tunnel_unique_subdomains"));
+        Assert.Contains(new KeyValuePair<string, string>("dns.question.registered_domain", "tunnel.test"), alert.Fields);
+    }
+
+    [Fact]
     public void Ordinary_lookups_raise_nothing()
     {
         var (engine, sink) = Bundled();

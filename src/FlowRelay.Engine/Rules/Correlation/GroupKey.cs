@@ -10,6 +10,7 @@ namespace FlowRelay.Engine.Rules.Correlation;
 public readonly record struct KeyPart(ulong A, ulong B, int Kind)
 {
     /// <summary>Reads <paramref name="field"/> from <paramref name="e"/> without allocating.</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public static KeyPart Read<T>(FieldAccessor<T> field, in T e) where T : struct
     {
         switch (field.Kind)

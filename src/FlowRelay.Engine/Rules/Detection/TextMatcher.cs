@@ -10,6 +10,7 @@ namespace FlowRelay.Engine.Rules.Detection;
 /// </summary>
 internal sealed class TextMatcher<T>(FieldAccessor<T> field, TextPattern[] patterns, bool all, bool cased) : Matcher<T> where T : struct
 {
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public override bool Match(in T e)
     {
         Span<byte> buffer = stackalloc byte[FieldAccessor<T>.MaxTextLength];
@@ -28,6 +29,7 @@ internal sealed class TextMatcher<T>(FieldAccessor<T> field, TextPattern[] patte
 /// <summary>A field's text against regular expressions (Sigma <c>re</c>, case-sensitive unless <c>re|i</c>).</summary>
 internal sealed class RegexMatcher<T>(FieldAccessor<T> field, System.Text.RegularExpressions.Regex[] patterns, bool all) : Matcher<T> where T : struct
 {
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public override bool Match(in T e)
     {
         Span<byte> buffer = stackalloc byte[FieldAccessor<T>.MaxTextLength];
@@ -52,6 +54,7 @@ internal sealed class ExistsMatcher<T>(FieldAccessor<T> field, bool expected) : 
 /// <summary><c>fieldref</c>: the field equals another field of the same event (compared as text, cased).</summary>
 internal sealed class FieldRefMatcher<T>(FieldAccessor<T> field, FieldAccessor<T>[] others, bool all) : Matcher<T> where T : struct
 {
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public override bool Match(in T e)
     {
         Span<byte> a = stackalloc byte[FieldAccessor<T>.MaxTextLength];

@@ -9,8 +9,14 @@ namespace FlowRelay.Engine.Rules.Fields;
 /// </summary>
 public sealed class FieldAccessor<T> where T : struct
 {
-    /// <summary>Longest text any field yields (a DNS name is at most 253 bytes).</summary>
-    public const int MaxTextLength = 256;
+    /// <summary>
+    /// Longest text any field yields. A DNS name is at most 253 bytes on the wire, but resolvers log
+    /// bytes outside printable ASCII as <c>\DDD</c> (and ECS keeps that form), so a name as logged can
+    /// reach about 1,012 characters; iodine's Base128 encoding makes such names. Text longer than this
+    /// counts as absent. Stack buffers of this size are not zeroed (<c>SkipLocalsInit</c>): every
+    /// reader writes before it reads.
+    /// </summary>
+    public const int MaxTextLength = 1024;
 
     private FieldAccessor(string name, FieldKind kind, IpGetter<T>? ip, NumberGetter<T>? number, TextGetter<T>? text)
     {
@@ -39,6 +45,7 @@ public sealed class FieldAccessor<T> where T : struct
     public static FieldAccessor<T> ForText(string name, TextGetter<T> getter) => new(name, FieldKind.Text, null, null, getter);
 
     /// <summary>True when the event carries the field.</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public bool Exists(in T e)
     {
         Span<byte> scratch = stackalloc byte[MaxTextLength];
@@ -70,6 +77,7 @@ public sealed class FieldAccessor<T> where T : struct
     }
 
     /// <summary>The field as a string for alert documents (allocates; only when an alert is raised).</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public string? ToDisplayString(in T e)
     {
         Span<byte> buffer = stackalloc byte[MaxTextLength];
