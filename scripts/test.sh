@@ -21,6 +21,7 @@ declare -A PROVIDER=(
   [timeout]=coreutils
   [named]=bind9 [dnsmasq]=dnsmasq-base [unbound]=unbound [dig]=dnsutils
   [syslog-ng]=syslog-ng-core [logrotate]=logrotate
+  [iodine]=iodine [iodined]=iodine [dns2tcpc]=dns2tcp [dns2tcpd]=dns2tcp
 )
 
 missing=()

@@ -19,8 +19,11 @@ internal sealed class DnsRelay : IAsyncDisposable
     public string EventsDir { get; }
     public ChildProcess Process => _process;
 
-    /// <summary>Starts the relay with the given <c>inputs:</c> YAML (syslog and files) and waits until it runs.</summary>
-    public static async Task<DnsRelay> StartAsync(NetworkNamespace ns, string workDir, string inputsYaml)
+    /// <summary>
+    /// Starts the relay with the given <c>inputs:</c> YAML (syslog and files) and waits until it runs.
+    /// With <paramref name="rules"/> the bundled rules (copied beside the relay) run and write alerts-*.ndjson.
+    /// </summary>
+    public static async Task<DnsRelay> StartAsync(NetworkNamespace ns, string workDir, string inputsYaml, bool rules = false)
     {
         string dataDir = Path.Combine(workDir, "data");
         string events = Path.Combine(workDir, "events");
@@ -39,7 +42,7 @@ internal sealed class DnsRelay : IAsyncDisposable
                 path: {events}
                 flush_interval: 100ms
             rules:
-              enabled: false
+              enabled: {(rules ? "true" : "false")}
             """);
         string stats = Path.Combine(dataDir, "stats.json");
         if (File.Exists(stats)) File.Delete(stats);
@@ -64,6 +67,9 @@ internal sealed class DnsRelay : IAsyncDisposable
 
     /// <summary>The DNS documents written so far (dns-*.ndjson, finished and partial).</summary>
     public List<JsonElement> DnsDocuments() => Read("dns-");
+
+    /// <summary>The alert and threat-index documents written so far (alerts-*.ndjson).</summary>
+    public List<JsonElement> AlertDocuments() => Read("alerts-");
 
     /// <summary>The CEF documents written so far.</summary>
     public List<JsonElement> CefDocuments() => Read("cef-");

@@ -94,6 +94,43 @@ internal static class DnsServers
         await WaitAnswersAsync(ns, UnboundPort, unbound);
     }
 
+    /// <summary>
+    /// BIND 9 as a recursive resolver on port 53 of <paramref name="listen"/> (and 127.0.0.1, for the
+    /// readiness probe): primary for lab.test with <paramref name="labZone"/>, and forwarding
+    /// each of <paramref name="forwards"/> (a domain and a port on 127.0.0.1: a tunnel server
+    /// authoritative for it) the way a site resolver forwards or delegates a zone. Every client
+    /// query goes to <c>query.log</c> (no time prefix, as named sends it to syslog); the queries
+    /// it forwards are not client queries and are not logged.
+    /// </summary>
+    public static async Task StartBindResolverAsync(NetworkNamespace ns, string dir, IEnumerable<string> listen, string labZone,
+        IEnumerable<(string Domain, int Port)> forwards)
+    {
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, "lab.test.zone"), labZone);
+        string zones = string.Join("\n", forwards.Select(f =>
+            $"zone \"{f.Domain}\" {{ type forward; forward only; forwarders {{ 127.0.0.1 port {f.Port}; }}; }};"));
+        await File.WriteAllTextAsync(Path.Combine(dir, "named.conf"), $$"""
+            options {
+              directory "{{dir}}"; pid-file "{{dir}}/named.pid"; session-keyfile "{{dir}}/session.key";
+              managed-keys-directory "{{dir}}";
+              listen-on port 53 { 127.0.0.1; {{string.Join(" ", listen.Select(a => a + ";"))}} }; listen-on-v6 { none; };
+              recursion yes; allow-query { any; }; allow-recursion { any; };
+              querylog yes; dnssec-validation no; qname-minimization off;
+            };
+            controls { };
+            logging {
+              channel q { file "{{dir}}/query.log"; print-time no; print-category no; print-severity no; severity info; };
+              channel d { file "{{dir}}/named.log"; print-time yes; severity info; };
+              category queries { q; };
+              category default { d; };
+            };
+            zone "lab.test" { type primary; file "{{dir}}/lab.test.zone"; };
+            {{zones}}
+            """);
+        var named = ns.Start("named", "-f", "-u", "root", "-c", Path.Combine(dir, "named.conf"));
+        await WaitAnswersAsync(ns, 53, named);
+    }
+
     /// <summary>Readiness: the server answers a probe (probe.lab.test, left out of the assertions).</summary>
     private static Task WaitAnswersAsync(NetworkNamespace ns, int port, ChildProcess server) =>
         Wait.UntilAsync(async () =>
