@@ -41,8 +41,11 @@ public sealed class Alert
     /// <summary>The host the alert is about (its address as text), for the threat index.</summary>
     public string? Host { get; init; }
 
-    /// <summary>Community IDs of some of the flows behind the alert (bounded sample).</summary>
+    /// <summary>Evidence from the events behind the alert (bounded sample): flows' Community IDs, DNS queries' "name type".</summary>
     public IReadOnlyList<string> Sample { get; init; } = [];
+
+    /// <summary>What <see cref="Sample"/> holds: <c>community_id</c> (flows) or <c>dns_question</c> (DNS queries); it names the document field.</summary>
+    public string SampleKind { get; init; } = "community_id";
 
     /// <summary>Threat index of <see cref="Host"/> after this alert, when it changed it.</summary>
     public double? RiskScore { get; set; }

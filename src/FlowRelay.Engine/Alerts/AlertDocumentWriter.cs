@@ -82,7 +82,7 @@ public static class AlertDocumentWriter
         if (a.Threshold is { } th) alert.Add(("flowrelay.alert.threshold", th));
         if (a.Condition is { } c) alert.Add(("flowrelay.alert.condition", c));
         if (a.Timespan is { } ts) alert.Add(("flowrelay.alert.timespan", (long)ts.TotalSeconds));
-        if (a.Sample.Count > 0) alert.Add(("flowrelay.alert.sample.community_id", a.Sample));
+        if (a.Sample.Count > 0) alert.Add(("flowrelay.alert.sample." + a.SampleKind, a.Sample));
         if (a.RiskScore is { } rs) alert.Add(("host.risk.calculated_score", Math.Round(rs, 2)));
         WriteNested(w, fields.Concat(alert).ToList());
         w.WriteEndObject();

@@ -27,6 +27,9 @@ public struct DnsEvent : FlowRelay.Engine.Rules.IRuleEvent<DnsEvent>
     public static string DefaultHostField => "source.ip";
 
     /// <inheritdoc />
+    public static string SampleKind => "dns_question";
+
+    /// <inheritdoc />
     public static void MarkExcluded(ref DnsEvent e, string filter) => e.ExcludedBy ??= filter;
 
     /// <summary>

@@ -25,6 +25,9 @@ public struct FlowEvent : FlowRelay.Engine.Rules.IRuleEvent<FlowEvent>
     public static string DefaultHostField => "source.ip";
 
     /// <inheritdoc />
+    public static string SampleKind => "community_id";
+
+    /// <inheritdoc />
     public static void MarkExcluded(ref FlowEvent e, string filter) => e.ExcludedBy ??= filter;
 
     /// <summary>The Sigma filter (name, else id) that removed this flow from a rule it matched (<c>flowrelay.excluded_by</c>), or null.</summary>

@@ -18,6 +18,9 @@ public interface IRuleEvent<T> where T : struct, IRuleEvent<T>
     /// <summary>What an alert quotes as its evidence for this event (a flow's Community ID, a query's name), or null.</summary>
     static abstract string? Sample(in T e);
 
+    /// <summary>What <see cref="Sample"/> returns, as the alert document names it (<c>flowrelay.alert.sample.&lt;kind&gt;</c>).</summary>
+    static abstract string SampleKind { get; }
+
     /// <summary>The fields a single-event (detection) alert carries.</summary>
     static abstract string[] AlertFields { get; }
 

@@ -158,6 +158,7 @@ public sealed class RuleEngine
             EventCount = 1,
             Host = hostField.ToDisplayString(in e),
             Sample = T.Sample(in e) is { } sample ? [sample] : [],
+            SampleKind = T.SampleKind,
         }, -1);
     }
 

@@ -262,6 +262,7 @@ internal sealed class CorrelationState
             WindowStartNs = windowStart,
             Host = HostIndex >= 0 ? group.KeyText[HostIndex] : null,
             Sample = fromEvent && T.Sample(in e) is { } sample ? [sample] : [],
+            SampleKind = T.SampleKind,
             Key = key,
             KeyText = group.KeyText,
         };

@@ -99,7 +99,7 @@ public sealed class CefFormatter
         }
         if (a.Sample.Count > 0)
         {
-            _cef.Extension("cs4Label"u8, "sampleCommunityIds");
+            _cef.Extension("cs4Label"u8, a.SampleKind == "dns_question" ? "sampleDnsQuestions" : "sampleCommunityIds");
             _cef.Extension("cs4"u8, string.Join(",", a.Sample), 4000);
         }
         if (r.Tags.Count > 0)

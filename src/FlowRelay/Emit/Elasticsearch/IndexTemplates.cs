@@ -352,6 +352,7 @@ public static class TemplateSamples
             Rule = rule, TimeNs = 1_795_000_000_000_000_000, Kind = "value_count", EventCount = 151, Host = "10.99.0.1",
             Fields = [new("host.ip", "10.99.0.1"), new("dns.question.registered_domain", "badcdn.com")],
             Value = 151, Condition = "gt 150", Threshold = 150, Timespan = TimeSpan.FromMinutes(5), WindowStartNs = 1_794_999_700_000_000_000,
+            Sample = ["x7k2q9.badcdn.com TXT"], SampleKind = DnsEvent.SampleKind,
         };
         docs.Add(Render(w => AlertDocumentWriter.Write(w, dnsAlert, Created)));
         return docs;
