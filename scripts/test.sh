@@ -53,8 +53,10 @@ command -v dotnet >/dev/null 2>&1 || { log "dotnet (the .NET 10 SDK) is not on P
 [[ $(id -u) -eq 0 ]] || log "warning: not root, integration tests (ip netns) will fail"
 
 # The Elasticsearch fault test takes its outage length from here: the full minute issue 6 names
-# (a developer's `dotnet test` uses 3 s unless it is set).
-export FLOWRELAY_TEST_ES_OUTAGE="${FLOWRELAY_TEST_ES_OUTAGE:-60}"
+# (a developer's `dotnet test` uses 3 s unless it is set). Test and script variables start with
+# FRTEST_, never FLOWRELAY_: the relay reads every FLOWRELAY_* variable as a setting and refuses
+# unknown ones, and the relays the tests start inherit this environment.
+export FRTEST_ES_OUTAGE="${FRTEST_ES_OUTAGE:-60}"
 
 # Test projects only: `dotnet test` on the solution skips projects that are not test projects
 # (FlowRelay.Benchmarks is an exe without IsTestProject), it builds them but runs nothing there.
@@ -65,8 +67,8 @@ LOG="$(mktemp /tmp/flowrelay-test.XXXXXX.log)"
 log "dotnet build FlowRelay.sln, then dotnet test FlowRelay.sln (test projects one at a time)"
 set +e
 {
-  timeout "${FLOWRELAY_BUILD_TIMEOUT:-900}" dotnet build FlowRelay.sln -nologo -v minimal &&
-  timeout "${FLOWRELAY_TEST_TIMEOUT:-1800}" dotnet test FlowRelay.sln --no-build -m:1 \
+  timeout "${FRTEST_BUILD_TIMEOUT:-900}" dotnet build FlowRelay.sln -nologo -v minimal &&
+  timeout "${FRTEST_TIMEOUT:-1800}" dotnet test FlowRelay.sln --no-build -m:1 \
     --logger "console;verbosity=normal" "$@"
 } 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}

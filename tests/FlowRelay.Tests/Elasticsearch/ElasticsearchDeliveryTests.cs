@@ -23,9 +23,9 @@ public sealed class ElasticsearchDeliveryTests(ITestOutputHelper output) : IDisp
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>How long the server disappears in the fault test: FLOWRELAY_TEST_ES_OUTAGE seconds (default 3; the "a minute" is 60).</summary>
+    /// <summary>How long the server disappears in the fault test: FRTEST_ES_OUTAGE seconds (default 3; the "a minute" is 60).</summary>
     private static TimeSpan Outage =>
-        TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("FLOWRELAY_TEST_ES_OUTAGE"), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) ? s : 3);
+        TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("FRTEST_ES_OUTAGE"), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) ? s : 3);
 
     private DiskSpool OpenSpool(long max = 1L << 30) =>
         new(new SpoolOptions { Path = _dir.File("spool"), MaxBytes = max, SegmentBytes = 4 << 20, WhenFull = SpoolFullPolicy.Block }, NullLogger.Instance);

@@ -8,17 +8,17 @@ using Xunit;
 namespace FlowRelay.Tests.Elasticsearch;
 
 /// <summary>
-/// A test that runs only against a real cluster. Without FLOWRELAY_TEST_ES_URL it is reported as
+/// A test that runs only against a real cluster. Without FRTEST_ES_URL it is reported as
 /// SKIPPED (with the reason), never as passed: a green run without a cluster must not look like
-/// the cluster was tested. Optional: FLOWRELAY_TEST_ES_API_KEY (base64 id:key) or
-/// FLOWRELAY_TEST_ES_USER / FLOWRELAY_TEST_ES_PASSWORD, FLOWRELAY_TEST_ES_FINGERPRINT.
+/// the cluster was tested. Optional: FRTEST_ES_API_KEY (base64 id:key) or
+/// FRTEST_ES_USER / FRTEST_ES_PASSWORD, FRTEST_ES_FINGERPRINT.
 /// </summary>
 public sealed class RealElasticsearchFactAttribute : FactAttribute
 {
     public RealElasticsearchFactAttribute()
     {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FLOWRELAY_TEST_ES_URL")))
-            Skip = "FLOWRELAY_TEST_ES_URL is not set: no real Elasticsearch to test against";
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FRTEST_ES_URL")))
+            Skip = "FRTEST_ES_URL is not set: no real Elasticsearch to test against";
     }
 }
 
@@ -34,12 +34,12 @@ public sealed class RealClusterTests : IDisposable
         var settings = new ElasticsearchOutputSettings
         {
             Enabled = true,
-            Urls = [Environment.GetEnvironmentVariable("FLOWRELAY_TEST_ES_URL")!],
+            Urls = [Environment.GetEnvironmentVariable("FRTEST_ES_URL")!],
             Namespace = "flowrelaytest" + DateTime.UtcNow.ToString("HHmmss"),
-            ApiKey = Environment.GetEnvironmentVariable("FLOWRELAY_TEST_ES_API_KEY") is { Length: > 0 } ? "env:FLOWRELAY_TEST_ES_API_KEY" : "",
-            Username = Environment.GetEnvironmentVariable("FLOWRELAY_TEST_ES_USER") ?? "",
-            Password = Environment.GetEnvironmentVariable("FLOWRELAY_TEST_ES_PASSWORD") is { Length: > 0 } ? "env:FLOWRELAY_TEST_ES_PASSWORD" : "",
-            CertificateFingerprint = Environment.GetEnvironmentVariable("FLOWRELAY_TEST_ES_FINGERPRINT") ?? "",
+            ApiKey = Environment.GetEnvironmentVariable("FRTEST_ES_API_KEY") is { Length: > 0 } ? "env:FRTEST_ES_API_KEY" : "",
+            Username = Environment.GetEnvironmentVariable("FRTEST_ES_USER") ?? "",
+            Password = Environment.GetEnvironmentVariable("FRTEST_ES_PASSWORD") is { Length: > 0 } ? "env:FRTEST_ES_PASSWORD" : "",
+            CertificateFingerprint = Environment.GetEnvironmentVariable("FRTEST_ES_FINGERPRINT") ?? "",
         };
         var client = ElasticsearchConnection.CreateClient(settings);
         var failures = await ElasticsearchSetup.InstallAsync(client, TimeSpan.FromDays(1), _ => { }, default);
