@@ -6,17 +6,19 @@
 # tree's usr/sbin/rsyslogd with `-M <tree>/usr/lib/<multiarch>/rsyslog` and LD_LIBRARY_PATH
 # pointing at the tree's library directories.
 #
-#   FLOWRELAY_RSYSLOG_ROOT  the tree (default /opt/flowrelay-test/rsyslog); the tests read the
+#   FRTEST_RSYSLOG_ROOT  the tree (default /opt/flowrelay-test/rsyslog); the tests read the
 #                           same variable and fall back to the same default
-#   FLOWRELAY_DEB_CACHE     the downloaded .deb files (default /var/cache/flowrelay-test/debs)
+#   FRTEST_DEB_CACHE     the downloaded .deb files (default /var/cache/flowrelay-test/debs)
+# (Not FLOWRELAY_*: the relay the tests start inherits their environment and takes every
+# FLOWRELAY_ variable for a setting, refusing to start on an unknown one.)
 #
 # Idempotent: a complete tree is left alone, and a tree is rebuilt from the cache without the
 # network when the cache holds every package. Does nothing when rsyslogd is installed system-wide
 # (the tests then use /usr/sbin/rsyslogd). Exits non-zero, saying why, when it cannot download.
 set -euo pipefail
 
-ROOT_DIR="${FLOWRELAY_RSYSLOG_ROOT:-/opt/flowrelay-test/rsyslog}"
-CACHE="${FLOWRELAY_DEB_CACHE:-/var/cache/flowrelay-test/debs}"
+ROOT_DIR="${FRTEST_RSYSLOG_ROOT:-/opt/flowrelay-test/rsyslog}"
+CACHE="${FRTEST_DEB_CACHE:-/var/cache/flowrelay-test/debs}"
 MARKER="$ROOT_DIR/.flowrelay-complete"
 WANTED=(rsyslog rsyslog-gnutls)
 # The modules the tests load (omfwd is built into rsyslogd).
@@ -25,7 +27,7 @@ MODULES=(imfile lmnet lmnetstrms lmtcpclt lmnsd_ptcp lmnsd_gtls)
 log() { printf '[fetch-rsyslog] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-if [[ -z "${FLOWRELAY_RSYSLOG_ROOT:-}" ]] && command -v rsyslogd >/dev/null 2>&1; then
+if [[ -z "${FRTEST_RSYSLOG_ROOT:-}" ]] && command -v rsyslogd >/dev/null 2>&1; then
   log "rsyslogd is installed system-wide ($(command -v rsyslogd)); nothing to do"
   exit 0
 fi

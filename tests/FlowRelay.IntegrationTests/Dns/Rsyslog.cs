@@ -9,7 +9,7 @@ namespace FlowRelay.IntegrationTests.Dns;
 /// </summary>
 internal static class Rsyslog
 {
-    /// <summary>The tree scripts/fetch-rsyslog.sh extracts rsyslog into when <c>FLOWRELAY_RSYSLOG_ROOT</c> does not name one.</summary>
+    /// <summary>The tree scripts/fetch-rsyslog.sh extracts rsyslog into when <c>FRTEST_RSYSLOG_ROOT</c> does not name one.</summary>
     public const string DefaultRoot = "/opt/flowrelay-test/rsyslog";
 
     /// <summary>How to run rsyslogd: the binary, its module directory (for <c>-M</c>, null for a system install) and LD_LIBRARY_PATH.</summary>
@@ -24,14 +24,16 @@ internal static class Rsyslog
     }
 
     /// <summary>
-    /// Finds rsyslogd: the tree named by <c>FLOWRELAY_RSYSLOG_ROOT</c>, else <see cref="DefaultRoot"/>
+    /// Finds rsyslogd: the tree named by <c>FRTEST_RSYSLOG_ROOT</c>, else <see cref="DefaultRoot"/>
     /// (both as scripts/fetch-rsyslog.sh leaves them: Debian's rsyslog and rsyslog-gnutls packages
     /// extracted, not installed, since they conflict with syslog-ng), else a system-wide
-    /// /usr/sbin/rsyslogd. Throws, saying how to get it, when there is none.
+    /// /usr/sbin/rsyslogd. Throws, saying how to get it, when there is none. The variable is not
+    /// named FLOWRELAY_*: the relay started by the tests inherits the environment and would take
+    /// it for an (unknown) setting.
     /// </summary>
     public static Installation Locate()
     {
-        string? named = Environment.GetEnvironmentVariable("FLOWRELAY_RSYSLOG_ROOT") is { Length: > 0 } env ? env : null;
+        string? named = Environment.GetEnvironmentVariable("FRTEST_RSYSLOG_ROOT") is { Length: > 0 } env ? env : null;
         string root = named ?? DefaultRoot;
         string binary = Path.Combine(root, "usr/sbin/rsyslogd");
         if (File.Exists(binary))
@@ -47,7 +49,7 @@ internal static class Rsyslog
         }
         if (named is null && File.Exists("/usr/sbin/rsyslogd")) return new Installation("/usr/sbin/rsyslogd", null, null);
         throw new InvalidOperationException(
-            $"rsyslogd not found: not in {binary}{(named is null ? " nor /usr/sbin/rsyslogd" : " (FLOWRELAY_RSYSLOG_ROOT)")}. " +
+            $"rsyslogd not found: not in {binary}{(named is null ? " nor /usr/sbin/rsyslogd" : " (FRTEST_RSYSLOG_ROOT)")}. " +
             "scripts/fetch-rsyslog.sh (run by scripts/test.sh, as root, with the Debian mirror reachable or its .deb cache filled) extracts it there; " +
             "Debian's rsyslog package itself conflicts with syslog-ng-core.");
     }
