@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FlowRelay.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -9,11 +10,17 @@ namespace FlowRelay.IntegrationTests.Dns;
 
 /// <summary>
 /// Issue 3, "How we will know it works" 1: BIND 9, dnsmasq and Unbound answer queries made by
-/// dig; syslog-ng (or rsyslog, where that is the one installed) reads BIND's and dnsmasq's query logs and forwards every line to the relay over
-/// UDP, TCP with octet counting, TCP with newline framing and TLS with client certificates;
-/// Unbound's log is tailed from its file. Every query must become exactly one DNS document per
-/// input, with the client, name, type and (where the log has it) the response code dig saw.
+/// dig; syslog-ng in one run and rsyslog in the other reads BIND's and dnsmasq's query logs and
+/// forwards every line to the relay over UDP, TCP with octet counting, TCP with newline framing
+/// and TLS with client certificates; Unbound's log is tailed from its file. Every query must
+/// become exactly one DNS document per input, with the client, name, type and (where the log has
+/// it) the response code dig saw, and the documents of each input must match, query for query,
+/// the query lines in each server's own log.
 /// </summary>
+/// <remarks>
+/// Debian's rsyslog and syslog-ng-core packages conflict: scripts/test.sh installs syslog-ng-core
+/// and scripts/fetch-rsyslog.sh extracts rsyslog beside it (see <see cref="Rsyslog.Locate"/>).
+/// </remarks>
 public sealed class DnsLogRelayTests(ITestOutputHelper output)
 {
     private const int UdpPort = 5514, OctetPort = 5515, LfPort = 5516, TlsPort = 6514;
@@ -21,9 +28,14 @@ public sealed class DnsLogRelayTests(ITestOutputHelper output)
 
     private sealed record Query(int Port, string Name, string Type, bool Tcp = false);
 
-    [Fact]
-    public async Task Every_query_dig_makes_becomes_exactly_one_document_per_input()
+    [Theory]
+    [InlineData("syslog-ng")]
+    [InlineData("rsyslog")]
+    public async Task Every_query_dig_makes_becomes_exactly_one_document_per_input(string forwarder)
     {
+        // Fail at once, saying how to get it, when the forwarder is not there.
+        Assert.True(forwarder != "syslog-ng" || File.Exists(SyslogNg.Binary), $"{SyslogNg.Binary} is missing (scripts/test.sh installs syslog-ng-core)");
+        if (forwarder == "rsyslog") output.WriteLine($"rsyslogd: {string.Join(' ', Rsyslog.Locate().Command())}");
         using var dir = new TempDirectory("dns-logs");
         await using var ns = await NetworkNamespace.CreateAsync();
         var tls = WriteCertificates(dir.Path);
@@ -54,16 +66,13 @@ public sealed class DnsLogRelayTests(ITestOutputHelper output)
             await DnsServers.StartUnboundAsync(ns, unboundDir);
             string bindLog = Path.Combine(bindDir, "query.log"), dnsmasqLog = Path.Combine(dnsmasqDir, "dnsmasq.log");
             await Wait.UntilAsync(() => File.Exists(bindLog) && File.Exists(dnsmasqLog), Bound, "the query log files");
-            // rsyslog and syslog-ng conflict as Debian packages: whichever is installed forwards (test.sh installs syslog-ng).
             (string File, string Tag)[] logs = [(bindLog, "named"), (dnsmasqLog, "dnsmasq")];
             Rsyslog.Forward[] forwards =
             [
                 new("udp", UdpPort), new("tcp", OctetPort, "octet-counted"), new("tcp", LfPort, "traditional"), new("tcp", TlsPort, "octet-counted", Tls: true),
             ];
-            bool useSyslogNg = File.Exists(SyslogNg.Binary);
-            Assert.True(useSyslogNg || File.Exists("/usr/sbin/rsyslogd"), "neither syslog-ng nor rsyslog is installed (scripts/test.sh installs syslog-ng-core)");
-            output.WriteLine($"forwarding with {(useSyslogNg ? "syslog-ng" : "rsyslog")}");
-            var rsyslog = useSyslogNg
+            output.WriteLine($"forwarding with {forwarder}");
+            var forwarding = forwarder == "syslog-ng"
                 ? await SyslogNg.StartAsync(ns, dir.Combine("syslog-ng"), logs, forwards, (tls.Ca, tls.ClientCert, tls.ClientKey))
                 : await Rsyslog.StartAsync(ns, dir.Combine("rsyslog"), logs, forwards, (tls.Ca, tls.ClientCert, tls.ClientKey));
 
@@ -101,10 +110,10 @@ public sealed class DnsLogRelayTests(ITestOutputHelper output)
             List<JsonElement> docs = [];
             await Wait.UntilAsync(() =>
             {
-                if (rsyslog.HasExited) throw new InvalidOperationException($"the syslog daemon exited ({rsyslog.ExitCode}):\n{rsyslog.StandardOutput}\n{rsyslog.StandardError}");
+                if (forwarding.HasExited) throw new InvalidOperationException($"the syslog daemon exited ({forwarding.ExitCode}):\n{forwarding.StandardOutput}\n{forwarding.StandardError}");
                 docs = relay.DnsDocuments().Where(d => d.GetString("dns.question.name") != "probe.lab.test").ToList();
                 return docs.Count >= expectedTotal;
-            }, Bound, $"{expectedTotal} DNS documents", () => $"{docs.Count} so far\n{Summary(docs)}\nrsyslog:\n{rsyslog.StandardError}\n{relay.Diagnostics()}");
+            }, Bound, $"{expectedTotal} DNS documents", () => $"{docs.Count} so far\n{Summary(docs)}\n{forwarder}:\n{forwarding.StandardError}\n{relay.Diagnostics()}");
             // Give late duplicates a moment to show up, then judge.
             await Task.Delay(1500);
             docs = relay.DnsDocuments().Where(d => d.GetString("dns.question.name") != "probe.lab.test").ToList();
@@ -117,6 +126,19 @@ public sealed class DnsLogRelayTests(ITestOutputHelper output)
             }
             AssertQueries(docs, unboundLog, "unbound", unboundExpected, status, DnsServers.UnboundPort);
             Assert.Equal(expectedTotal, docs.Count);
+
+            // The servers' own logs: every query line there is exactly one document per input.
+            var bindLogged = ServerLogQueries(bindLog, BindQueryLine);
+            var dnsmasqLogged = ServerLogQueries(dnsmasqLog, DnsmasqQueryLine);
+            var unboundLogged = ServerLogQueries(unboundLog, UnboundQueryLine);
+            output.WriteLine($"query lines in the servers' logs (probes left out): bind {bindLogged.Count}, dnsmasq {dnsmasqLogged.Count}, unbound {unboundLogged.Count}");
+            foreach (string input in syslogInputs)
+            {
+                AssertMatchesServerLog(docs, input, "bind", bindLogged, bindLog);
+                AssertMatchesServerLog(docs, input, "dnsmasq", dnsmasqLogged, dnsmasqLog);
+            }
+            AssertMatchesServerLog(docs, unboundLog, "unbound", unboundLogged, unboundLog);
+            Assert.Equal(syslogInputs.Length * (bindLogged.Count + dnsmasqLogged.Count) + unboundLogged.Count, docs.Count);
 
             foreach (var d in docs)
             {
@@ -137,6 +159,34 @@ public sealed class DnsLogRelayTests(ITestOutputHelper output)
     }
 
     private static string Normal(string name) => name.ToLowerInvariant().TrimEnd('.');
+
+    // A query line in each server's own log, as the servers here write them (see DnsServers):
+    // BIND "client @0x… 127.0.0.1#47493 (www.lab.test): query: www.lab.test IN A +E(0)K (127.0.0.1)",
+    // dnsmasq (log-queries=extra) "… dnsmasq[17927]: 2 127.0.0.1/37948 query[A] fixed.lab.test from 127.0.0.1",
+    // Unbound (log-queries; log-replies lines carry rcode, time, cache flag and size after the class)
+    // "[1795840562] unbound[17930:0] info: 127.0.0.1 www.lab.test. A IN".
+    private static readonly Regex BindQueryLine = new(@": query: (?<name>\S+) (?<class>\S+) (?<type>\S+) ", RegexOptions.CultureInvariant);
+    private static readonly Regex DnsmasqQueryLine = new(@" query\[(?<type>[A-Za-z0-9]+)\] (?<name>\S+) from ", RegexOptions.CultureInvariant);
+    private static readonly Regex UnboundQueryLine = new(@" info: \S+ (?<name>\S+) (?<type>\S+) (?<class>IN|CH|HS)$", RegexOptions.CultureInvariant);
+
+    /// <summary>The (name, type) of every query line in a server's log file, the readiness probes left out.</summary>
+    private static List<(string Name, string Type)> ServerLogQueries(string file, Regex queryLine)
+    {
+        string text;
+        using (var s = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            text = new StreamReader(s).ReadToEnd();
+        return text.Split('\n').Select(l => queryLine.Match(l.TrimEnd('\r'))).Where(m => m.Success)
+            .Select(m => (Normal(m.Groups["name"].Value), m.Groups["type"].Value))
+            .Where(q => q.Item1 != "probe.lab.test").ToList();
+    }
+
+    private static void AssertMatchesServerLog(List<JsonElement> docs, string input, string format, List<(string Name, string Type)> logged, string logFile)
+    {
+        var got = docs.Where(d => d.GetString("flowrelay.dns.input") == input && d.GetString("flowrelay.dns.format") == format)
+            .Select(d => (d.GetString("dns.question.name")!, d.GetString("dns.question.type")!)).Order().ToList();
+        Assert.True(got.Count == logged.Count && logged.Order().SequenceEqual(got),
+            $"{input} {format}: {got.Count} documents, {logged.Count} query lines in {logFile}\n logged [{string.Join(", ", logged.Order())}]\n got [{string.Join(", ", got)}]");
+    }
 
     private static void AssertQueries(List<JsonElement> docs, string input, string format, List<(string Name, string Type)> expected,
         Dictionary<(int, string, string), string> status, int port)
