@@ -67,6 +67,9 @@ public class EnrichmentBenchmark
     /// <summary>The batch as the enrichers left it (for benchmarks of the later stages).</summary>
     internal FlowEvent[] Batch => _batch;
 
+    /// <summary>The enrichers of <see cref="EnrichAll"/>, in order (for the per-stage benchmark).</summary>
+    internal IFlowEnricher[] Chain => _chain;
+
     /// <summary>Every enricher but GeoIP (the target: under 200 ns and 0 bytes per record).</summary>
     [Benchmark(OperationsPerInvoke = BatchSize)]
     public void EnrichAll()
