@@ -31,6 +31,17 @@ public readonly struct FlowKey : IEquatable<FlowKey>
 
     public override bool Equals(object? obj) => obj is FlowKey k && Equals(k);
 
-    public override int GetHashCode() => HashCode.Combine(Source.Lo, Source.Hi, Destination.Lo, Destination.Hi,
-        SourcePort | (DestinationPort << 16), Protocol, Exporter.Lo, Exporter.Hi);
+    /// <summary>
+    /// Symmetric: a key and its <see cref="Reverse"/> hash alike, so in a
+    /// <see cref="BoundedCache{TKey,TValue}"/> a record and the record going the other way share a
+    /// set, and looking up the reverse of what was just stored touches memory already in cache.
+    /// </summary>
+    public override int GetHashCode() => Hash(FastHash.Of(Exporter), Source, Destination, SourcePort, DestinationPort, Protocol);
+
+    /// <summary>What <see cref="GetHashCode"/> returns for these parts, with the exporter's <see cref="FastHash.Of(in IpAddr)"/> given.</summary>
+    internal static int Hash(ulong exporterHash, in IpAddr source, in IpAddr destination, ushort sourcePort, ushort destinationPort, byte protocol)
+    {
+        ulong sides = FastHash.Of(source, sourcePort) + FastHash.Of(destination, destinationPort); // order-blind
+        return FastHash.Fold(FastHash.Mix(sides ^ protocol, exporterHash));
+    }
 }
