@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using FlowRelay.Protocols.Flows;
 
 namespace FlowRelay.Engine.Enrich;
@@ -44,7 +45,8 @@ public static class CommunityId
     /// <paramref name="words"/>: word <c>t</c> at <c>[t * stride + lane]</c>. False (nothing
     /// written) when the pair has no ID: no source, or the addresses' families differ.
     /// </summary>
-    internal static bool TryWriteBlock(IpAddr source, IpAddr destination, byte protocol, ushort sourcePort,
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryWriteBlock(in IpAddr source, in IpAddr destination, byte protocol, ushort sourcePort,
         ushort destinationPort, ushort seed, Span<uint> words, int lane, int stride)
     {
         if (!source.IsSet || source.Family != destination.Family) return false;
@@ -72,20 +74,21 @@ public static class CommunityId
         // (an IPv4 address is all in Lo).
         int cmp = source.Hi != destination.Hi ? (source.Hi < destination.Hi ? -1 : 1)
             : source.Lo != destination.Lo ? (source.Lo < destination.Lo ? -1 : 1) : 0;
+        ulong sh = source.Hi, sl = source.Lo, dh = destination.Hi, dl = destination.Lo;
         if (!oneWay && (cmp > 0 || (cmp == 0 && sourcePort > destinationPort)))
         {
-            (source, destination) = (destination, source);
+            (sh, sl, dh, dl) = (dh, dl, sh, sl);
             (sourcePort, destinationPort) = (destinationPort, sourcePort);
         }
 
         ref uint w0 = ref words[lane];
-        for (int t = 0; t < 16; t++) Unsafe.Add(ref w0, t * stride) = 0;
+        for (int t = 3; t < 15; t++) Unsafe.Add(ref w0, t * stride) = 0; // words 0-2 and 15 are always written
         uint tail = (uint)protocol << 8; // protocol, then the pad byte, in the high half of a word
         int n; // words of message written
         if (source.Family == 4)
         {
             // seed(2) src(4) dst(4) proto(1) pad(1): three words
-            uint s = (uint)source.Lo, d = (uint)destination.Lo;
+            uint s = (uint)sl, d = (uint)dl;
             Unsafe.Add(ref w0, 0 * stride) = (uint)seed << 16 | s >> 16;
             Unsafe.Add(ref w0, 1 * stride) = s << 16 | d >> 16;
             Unsafe.Add(ref w0, 2 * stride) = d << 16 | tail;
@@ -94,7 +97,6 @@ public static class CommunityId
         else
         {
             // seed(2) src(16) dst(16) proto(1) pad(1): nine words, the addresses two bytes off alignment
-            ulong sh = source.Hi, sl = source.Lo, dh = destination.Hi, dl = destination.Lo;
             Unsafe.Add(ref w0, 0 * stride) = (uint)seed << 16 | (uint)(sh >> 48);
             Unsafe.Add(ref w0, 1 * stride) = (uint)(sh >> 16);
             Unsafe.Add(ref w0, 2 * stride) = (uint)(sh << 16) | (uint)(sl >> 48);
@@ -139,6 +141,63 @@ public static class CommunityId
         Unsafe.Add(ref o, 27) = Unsafe.Add(ref abc, (int)((last >> 12) & 63));
         Unsafe.Add(ref o, 28) = Unsafe.Add(ref abc, (int)((last >> 6) & 63));
         Unsafe.Add(ref o, 29) = (byte)'=';
+    }
+
+    /// <summary>
+    /// The base64 of the <see cref="Sha1MultiBlock.Lanes"/> digests in <paramref name="state"/>
+    /// (word-major, as <see cref="Sha1MultiBlock.Compress"/> leaves them), all lanes at once: the
+    /// 28 characters of lane <c>l</c> as 7 words of 4 ASCII bytes (in memory order) at
+    /// <c>quads[q * Lanes + l]</c>. <see cref="WriteId"/> puts one lane's into an ID.
+    /// </summary>
+    internal static void EncodeLanes(ReadOnlySpan<uint> state, Span<uint> quads)
+    {
+        const int Lanes = Sha1MultiBlock.Lanes;
+        if (state.Length < 5 * Lanes || quads.Length < 7 * Lanes) throw new ArgumentOutOfRangeException(nameof(quads));
+        ref uint h = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
+        ref uint q = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(quads);
+        Vector256<uint> h0 = Vector256.LoadUnsafe(ref h, 0 * Lanes), h1 = Vector256.LoadUnsafe(ref h, 1 * Lanes);
+        Vector256<uint> h2 = Vector256.LoadUnsafe(ref h, 2 * Lanes), h3 = Vector256.LoadUnsafe(ref h, 3 * Lanes);
+        Vector256<uint> h4 = Vector256.LoadUnsafe(ref h, 4 * Lanes);
+        Vector256<uint> low24 = Vector256.Create(0xFFFFFFu);
+        // The same six 24-bit groups and final 16 bits as Encode, eight lanes at a time.
+        Chars(h0 >> 8).StoreUnsafe(ref q, 0 * Lanes);
+        Chars(((h0 << 16) | (h1 >> 16)) & low24).StoreUnsafe(ref q, 1 * Lanes);
+        Chars(((h1 << 8) | (h2 >> 24)) & low24).StoreUnsafe(ref q, 2 * Lanes);
+        Chars(h2 & low24).StoreUnsafe(ref q, 3 * Lanes);
+        Chars(h3 >> 8).StoreUnsafe(ref q, 4 * Lanes);
+        Chars(((h3 << 16) | (h4 >> 16)) & low24).StoreUnsafe(ref q, 5 * Lanes);
+        Vector256<uint> last = Chars((h4 & Vector256.Create(0xFFFFu)) << 8); // its fourth character is padding
+        ((last & Vector256.Create(0x00FFFFFFu)) | Vector256.Create((uint)'=' << 24)).StoreUnsafe(ref q, 6 * Lanes);
+    }
+
+    /// <summary>Writes "1:" and lane <paramref name="lane"/>'s characters from <see cref="EncodeLanes"/> into <paramref name="output"/> (30 bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void WriteId(ReadOnlySpan<uint> quads, int lane, Span<byte> output)
+    {
+        const int Lanes = Sha1MultiBlock.Lanes;
+        if (output.Length < CommunityIdLength || (uint)lane >= Lanes || quads.Length < 7 * Lanes)
+            throw new ArgumentOutOfRangeException(nameof(output));
+        ref byte o = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+        ref uint q = ref Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(quads), lane);
+        Unsafe.WriteUnaligned(ref o, (ushort)('1' | ':' << 8));
+        for (int i = 0; i < 7; i++) Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 2 + 4 * i), Unsafe.Add(ref q, i * Lanes));
+    }
+
+    /// <summary>The four base64 characters of each lane's 24-bit group, first character in the lowest byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Chars(Vector256<uint> group)
+    {
+        // The four 6-bit values, one per byte, most significant first.
+        Vector256<uint> sextets = (group >> 18) | ((group >> 4) & Vector256.Create(0x3F00u)) |
+                                  ((group << 10) & Vector256.Create(0x3F0000u)) | ((group << 24) & Vector256.Create(0x3F000000u));
+        // 0-25 → 'A'-'Z', 26-51 → 'a'-'z', 52-61 → '0'-'9', 62 → '+', 63 → '/': 'A' plus a step per range passed.
+        Vector256<sbyte> v = sextets.AsSByte();
+        Vector256<sbyte> c = v + Vector256.Create((sbyte)'A')
+            + (Vector256.GreaterThan(v, Vector256.Create((sbyte)25)) & Vector256.Create((sbyte)('a' - 'A' - 26)))
+            + (Vector256.GreaterThan(v, Vector256.Create((sbyte)51)) & Vector256.Create((sbyte)('0' - 'a' - 26)))
+            + (Vector256.GreaterThan(v, Vector256.Create((sbyte)61)) & Vector256.Create((sbyte)('+' - '0' - 10)))
+            + (Vector256.GreaterThan(v, Vector256.Create((sbyte)62)) & Vector256.Create((sbyte)('/' - '+' - 1)));
+        return c.AsUInt32();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -7,7 +7,8 @@ namespace FlowRelay.Engine.Enrich;
 /// <summary>
 /// Fills <see cref="FlowEvent.CommunityId"/> (ECS <c>network.community_id</c>) for every flow.
 /// The SHA-1 of each record is most of the cost, so the batch's records are hashed eight at a
-/// time, one per SIMD lane (<see cref="Sha1MultiBlock"/>), where the CPU has 256-bit vectors.
+/// time, one per SIMD lane (<see cref="Sha1MultiBlock"/>), and their base64 written eight at a
+/// time too, where the CPU has 256-bit vectors (and is little-endian, as the packed characters assume).
 /// </summary>
 public sealed class CommunityIdEnricher : IFlowEnricher
 {
@@ -17,7 +18,7 @@ public sealed class CommunityIdEnricher : IFlowEnricher
     private readonly bool _simd;
 
     /// <summary>Creates the enricher with the Community ID seed (0 unless the site agreed on another).</summary>
-    public CommunityIdEnricher(ushort seed = 0) : this(seed, Sha1MultiBlock.IsAccelerated)
+    public CommunityIdEnricher(ushort seed = 0) : this(seed, Sha1MultiBlock.IsAccelerated && BitConverter.IsLittleEndian)
     {
     }
 
@@ -47,6 +48,7 @@ public sealed class CommunityIdEnricher : IFlowEnricher
 
         Span<uint> words = stackalloc uint[16 * Lanes];
         Span<uint> state = stackalloc uint[5 * Lanes];
+        Span<uint> quads = stackalloc uint[7 * Lanes];
         Span<int> owner = stackalloc int[Lanes];
         int lanes = 0;
         for (int i = 0; i < events.Length; i++)
@@ -60,22 +62,23 @@ public sealed class CommunityIdEnricher : IFlowEnricher
             owner[lanes++] = i;
             if (lanes == Lanes)
             {
-                Flush(events, words, state, owner, lanes);
+                Flush(events, words, state, quads, owner, lanes);
                 lanes = 0;
             }
         }
         // The unused lanes of a last, partial group hold leftovers (an earlier group's blocks, or
         // whatever the stack held): hashed, and ignored.
-        if (lanes > 0) Flush(events, words, state, owner, lanes);
+        if (lanes > 0) Flush(events, words, state, quads, owner, lanes);
     }
 
-    private static void Flush(Span<FlowEvent> events, Span<uint> words, Span<uint> state, Span<int> owner, int lanes)
+    private static void Flush(Span<FlowEvent> events, Span<uint> words, Span<uint> state, Span<uint> quads, Span<int> owner, int lanes)
     {
         Sha1MultiBlock.Compress(words, state);
+        CommunityId.EncodeLanes(state, quads);
         for (int l = 0; l < lanes; l++)
         {
             ref FlowEvent e = ref events[owner[l]];
-            CommunityId.Encode(state, l, Lanes, e.CommunityId.Bytes);
+            CommunityId.WriteId(quads, l, e.CommunityId.Bytes);
             e.CommunityId.HasValue = true;
         }
     }
