@@ -15,7 +15,9 @@ namespace FlowRelay.Engine.Enrich;
 /// A set's four hash tags (16 bytes, four sets to a cache line) and four stamps are kept apart
 /// from the keys and values, so a probe reads the tags and only touches a slot whose tag matches:
 /// a miss costs one cache line however large the keys are. Keys should hash cheaply (see
-/// <see cref="FastHash"/>): the hash is computed on every call.
+/// <see cref="FastHash"/>): the hash is computed on every call. The set is chosen by the hash's
+/// bits 8 and up; bits 1 to 7 go only into the tag, so a key type can keep related keys in one
+/// set and still tell them apart by tag (<see cref="FlowKey"/> keeps a flow and its reverse so).
 /// </para>
 /// Not thread-safe: the pipeline's single loop owns it.
 /// </summary>
@@ -149,8 +151,8 @@ public sealed class BoundedCache<TKey, TValue> where TKey : struct, IEquatable<T
     private int IndexOf(in TKey key, uint hash, out int set, out uint tag)
     {
         tag = hash | 1;
-        // Fibonacci hashing spreads the key's hash over the sets even when its low bits are poor.
-        set = _setShift >= 64 ? 0 : (int)(((ulong)hash * 0x9E3779B97F4A7C15UL) >> _setShift) * Ways;
+        // Fibonacci hashing spreads the hash over the sets even when its bits are poor.
+        set = _setShift >= 64 ? 0 : (int)(((ulong)(hash >> 8) * 0x9E3779B97F4A7C15UL) >> _setShift) * Ways;
         ref uint tags = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), set);
         for (int w = 0; w < Ways; w++)
         {

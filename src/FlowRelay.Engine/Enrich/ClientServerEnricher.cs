@@ -29,7 +29,7 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
     private readonly BoundedCache<FlowKey, PairEntry> _table;
     private readonly long _windowNs;
     private readonly bool[] _servicePorts = new bool[65536];
-    private int[] _hashes = new int[256];
+    private int[] _reverseHashes = new int[256];
     private IpAddr _lastExporter;
     private ulong _lastExporterHash = FastHash.Of(default);
 
@@ -63,11 +63,11 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
     /// <inheritdoc />
     public void Enrich(Span<FlowEvent> events)
     {
-        // A record and its reverse hash alike (FlowKey's hash is symmetric), so each record's hash
-        // is computed once, kept for the second pass, and there finds the reverse record's set.
-        // The scratch array grows to the largest batch seen, once.
-        if (_hashes.Length < events.Length) _hashes = new int[events.Length];
-        Span<int> hashes = _hashes.AsSpan(0, events.Length);
+        // Each record's key is hashed once, with its reverse key's hash, which the second pass
+        // looks up with (FlowKey's hash puts both in one set). The scratch array grows to the
+        // largest batch seen, once.
+        if (_reverseHashes.Length < events.Length) _reverseHashes = new int[events.Length];
+        Span<int> reverseHashes = _reverseHashes.AsSpan(0, events.Length);
 
         // Remember the whole batch first, so both directions exported in one packet pair with each
         // other whichever comes first.
@@ -77,22 +77,23 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
             if (!f.SourceAddress.IsSet || !f.DestinationAddress.IsSet) continue;
             long t = EventTime(f);
             FlowKey key = KeyOf(f);
-            int hash = hashes[i] = FlowKey.Hash(ExporterHash(f.Exporter), f.SourceAddress, f.DestinationAddress, f.SourcePort, f.DestinationPort, f.Protocol);
+            int hash = FlowKey.Hash(ExporterHash(f.Exporter), f.SourceAddress, f.DestinationAddress, f.SourcePort, f.DestinationPort,
+                f.Protocol, out reverseHashes[i]);
             _table.Set(key, hash, new PairEntry(f.StartNs, f.TcpFlags, HasFlags(f)), t, t - _windowNs);
         }
-        for (int i = 0; i < events.Length; i++) Decide(ref events[i], hashes[i]);
+        for (int i = 0; i < events.Length; i++) Decide(ref events[i], reverseHashes[i]);
     }
 
     /// <summary>Decides one event against the current table (also used by tests).</summary>
     public void Decide(ref FlowEvent e)
     {
         ref FlowRecord f = ref e.Flow;
-        int hash = f.SourceAddress.IsSet && f.DestinationAddress.IsSet ? KeyOf(f).GetHashCode() : 0;
-        Decide(ref e, hash);
+        int reverseHash = f.SourceAddress.IsSet && f.DestinationAddress.IsSet ? KeyOf(f).Reverse().GetHashCode() : 0;
+        Decide(ref e, reverseHash);
     }
 
-    /// <summary>Decides one event; <paramref name="hash"/> is its key's hash (= its reverse key's).</summary>
-    private void Decide(ref FlowEvent e, int hash)
+    /// <summary>Decides one event; <paramref name="reverseHash"/> is its reverse key's hash.</summary>
+    private void Decide(ref FlowEvent e, int reverseHash)
     {
         ref FlowRecord f = ref e.Flow;
         e.ClientServerReason = ClientServerReason.None;
@@ -101,7 +102,7 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
         if (!f.SourceAddress.IsSet || !f.DestinationAddress.IsSet) return;
 
         long t = EventTime(f);
-        bool paired = _table.TryGet(KeyOf(f).Reverse(), hash, out PairEntry reverse, out long reverseTime) &&
+        bool paired = _table.TryGet(KeyOf(f).Reverse(), reverseHash, out PairEntry reverse, out long reverseTime) &&
                       Math.Abs(reverseTime - t) <= _windowNs;
         if (paired) Paired++;
 
