@@ -21,6 +21,7 @@ namespace FlowRelay.Benchmarks.Enrichment;
 /// </para>
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn]
 public class EnrichmentBenchmark
 {
     private const int BatchSize = 1024;
