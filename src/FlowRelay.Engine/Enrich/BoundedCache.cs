@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace FlowRelay.Engine.Enrich;
 
@@ -8,19 +11,31 @@ namespace FlowRelay.Engine.Enrich;
 /// allocated once at construction and never grows, lookups and inserts allocate nothing, and a
 /// flood of distinct keys only ever replaces the oldest entries. "Oldest" is per set — an
 /// approximation of global LRU that needs no linked list and no per-entry allocation.
+/// <para>
+/// A set's four hash tags (16 bytes, four sets to a cache line) and four stamps are kept apart
+/// from the keys and values, so a probe reads the tags and only touches a slot whose tag matches:
+/// a miss costs one cache line however large the keys are. Keys should hash cheaply (see
+/// <see cref="FastHash"/>): the hash is computed on every call. The set is chosen by the hash's
+/// bits 8 and up; bits 1 to 7 go only into the tag, so a key type can keep related keys in one
+/// set and still tell them apart by tag (<see cref="FlowKey"/> keeps a flow and its reverse so).
+/// </para>
 /// Not thread-safe: the pipeline's single loop owns it.
 /// </summary>
 public sealed class BoundedCache<TKey, TValue> where TKey : struct, IEquatable<TKey>
 {
     private const int Ways = 4;
 
-    private readonly Slot[] _slots;
+    private readonly uint[] _tags;   // per slot: the key's hash with the low bit set; 0 = free
+    private readonly long[] _stamps; // per slot: when it was last set (larger is newer)
+    private readonly Slot[] _slots;  // per slot: key and value
     private readonly int _setShift;
 
     /// <summary>Creates a table of at least <paramref name="capacity"/> entries (rounded up to a power of two, minimum 4).</summary>
     public BoundedCache(int capacity)
     {
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(Ways, capacity));
+        _tags = new uint[size];
+        _stamps = new long[size];
         _slots = new Slot[size];
         int sets = size / Ways;
         _setShift = 64 - BitOperations.Log2((uint)sets);
@@ -39,27 +54,34 @@ public sealed class BoundedCache<TKey, TValue> where TKey : struct, IEquatable<T
     public long Expirations { get; private set; }
 
     /// <summary>Looks <paramref name="key"/> up; returns a reference to its value, or a null reference when absent.</summary>
-    public ref TValue Find(in TKey key, out long stamp)
+    public ref TValue Find(in TKey key, out long stamp) => ref Find(key, key.GetHashCode(), out stamp);
+
+    /// <summary>
+    /// As <see cref="Find(in TKey, out long)"/>, with the key's hash already computed:
+    /// <paramref name="hash"/> must be <c>key.GetHashCode()</c> (callers that hash the same parts
+    /// for several lookups compute them once).
+    /// </summary>
+    public ref TValue Find(in TKey key, int hash, out long stamp)
     {
-        int set = SetOf(key);
-        for (int i = set; i < set + Ways; i++)
+        Debug.Assert(hash == key.GetHashCode(), "hash must be the key's GetHashCode()");
+        int i = IndexOf(key, (uint)hash, out _, out _);
+        if (i < 0)
         {
-            ref Slot s = ref _slots[i];
-            if (s.Used && s.Key.Equals(key))
-            {
-                stamp = s.Stamp;
-                return ref s.Value;
-            }
+            stamp = 0;
+            return ref Unsafe.NullRef<TValue>();
         }
-        stamp = 0;
-        return ref System.Runtime.CompilerServices.Unsafe.NullRef<TValue>();
+        stamp = _stamps[i];
+        return ref _slots[i].Value;
     }
 
     /// <summary>True when <paramref name="key"/> is present; copies its value and stamp.</summary>
-    public bool TryGet(in TKey key, out TValue value, out long stamp)
+    public bool TryGet(in TKey key, out TValue value, out long stamp) => TryGet(key, key.GetHashCode(), out value, out stamp);
+
+    /// <summary>As <see cref="TryGet(in TKey, out TValue, out long)"/>, with <paramref name="hash"/> = <c>key.GetHashCode()</c>.</summary>
+    public bool TryGet(in TKey key, int hash, out TValue value, out long stamp)
     {
-        ref TValue v = ref Find(key, out stamp);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref v))
+        ref TValue v = ref Find(key, hash, out stamp);
+        if (Unsafe.IsNullRef(ref v))
         {
             value = default!;
             return false;
@@ -72,62 +94,76 @@ public sealed class BoundedCache<TKey, TValue> where TKey : struct, IEquatable<T
     /// Stores <paramref name="value"/> under <paramref name="key"/> with <paramref name="stamp"/> (a time;
     /// larger is newer). Entries stamped before <paramref name="expiredBefore"/> count as free.
     /// </summary>
-    public void Set(in TKey key, in TValue value, long stamp, long expiredBefore = long.MinValue)
+    public void Set(in TKey key, in TValue value, long stamp, long expiredBefore = long.MinValue) =>
+        Set(key, key.GetHashCode(), value, stamp, expiredBefore);
+
+    /// <summary>As <see cref="Set(in TKey, in TValue, long, long)"/>, with <paramref name="hash"/> = <c>key.GetHashCode()</c>.</summary>
+    public void Set(in TKey key, int hash, in TValue value, long stamp, long expiredBefore = long.MinValue)
     {
-        int set = SetOf(key);
-        int victim = -1;
+        Debug.Assert(hash == key.GetHashCode(), "hash must be the key's GetHashCode()");
+        int found = IndexOf(key, (uint)hash, out int set, out uint tag);
+        if (found >= 0)
+        {
+            _slots[found].Value = value;
+            _stamps[found] = stamp;
+            return;
+        }
+        // The first free slot of the set, else its oldest entry (the first of equals).
+        ref uint tags = ref MemoryMarshal.GetArrayDataReference(_tags);
+        ref long stamps = ref MemoryMarshal.GetArrayDataReference(_stamps);
+        int victim = set;
         long victimStamp = long.MaxValue;
-        bool victimFree = false;
         for (int i = set; i < set + Ways; i++)
         {
-            ref Slot s = ref _slots[i];
-            if (s.Used && s.Key.Equals(key))
-            {
-                s.Value = value;
-                s.Stamp = stamp;
-                return;
-            }
-            if (victimFree) continue;
-            if (!s.Used)
+            if (Unsafe.Add(ref tags, i) == 0)
             {
                 victim = i;
-                victimFree = true;
+                break;
             }
-            else if (s.Stamp < victimStamp)
+            long s = Unsafe.Add(ref stamps, i);
+            if (s < victimStamp)
             {
                 victim = i;
-                victimStamp = s.Stamp;
+                victimStamp = s;
             }
         }
-        ref Slot v = ref _slots[victim];
-        if (!v.Used) Count++;
-        else if (v.Stamp < expiredBefore) Expirations++;
+        if (Unsafe.Add(ref tags, victim) == 0) Count++;
+        else if (victimStamp < expiredBefore) Expirations++;
         else Evictions++;
-        v.Key = key;
-        v.Value = value;
-        v.Stamp = stamp;
-        v.Used = true;
+        Unsafe.Add(ref tags, victim) = tag;
+        Unsafe.Add(ref stamps, victim) = stamp;
+        ref Slot slot = ref _slots[victim];
+        slot.Key = key;
+        slot.Value = value;
     }
 
     /// <summary>Removes every entry (counters are kept).</summary>
     public void Clear()
     {
+        Array.Clear(_tags);
+        Array.Clear(_stamps);
         Array.Clear(_slots);
         Count = 0;
     }
 
-    private int SetOf(in TKey key)
+    /// <summary>The slot holding <paramref name="key"/>, or -1; also its set's first slot and its tag.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int IndexOf(in TKey key, uint hash, out int set, out uint tag)
     {
-        // Fibonacci hashing spreads the key's hash over the sets even when its low bits are poor.
-        ulong h = (ulong)(uint)key.GetHashCode() * 0x9E3779B97F4A7C15UL;
-        return _setShift >= 64 ? 0 : (int)(h >> _setShift) * Ways;
+        tag = hash | 1;
+        // Fibonacci hashing spreads the hash over the sets even when its bits are poor.
+        set = _setShift >= 64 ? 0 : (int)(((ulong)(hash >> 8) * 0x9E3779B97F4A7C15UL) >> _setShift) * Ways;
+        ref uint tags = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), set);
+        for (int w = 0; w < Ways; w++)
+        {
+            if (Unsafe.Add(ref tags, w) == tag && _slots[set + w].Key.Equals(key)) return set + w;
+        }
+        return -1;
     }
 
     private struct Slot
     {
         public TKey Key;
         public TValue Value;
-        public long Stamp;
-        public bool Used;
     }
 }

@@ -29,6 +29,9 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
     private readonly BoundedCache<FlowKey, PairEntry> _table;
     private readonly long _windowNs;
     private readonly bool[] _servicePorts = new bool[65536];
+    private int[] _reverseHashes = new int[256];
+    private IpAddr _lastExporter;
+    private ulong _lastExporterHash = FastHash.Of(default);
 
     /// <param name="pairWindow">How far apart (event time) a record and its reverse may be and still pair.</param>
     /// <param name="maxPairs">Most records remembered; the oldest of a set is evicted (counted) beyond this.</param>
@@ -60,6 +63,12 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
     /// <inheritdoc />
     public void Enrich(Span<FlowEvent> events)
     {
+        // Each record's key is hashed once, with its reverse key's hash, which the second pass
+        // looks up with (FlowKey's hash puts both in one set). The scratch array grows to the
+        // largest batch seen, once.
+        if (_reverseHashes.Length < events.Length) _reverseHashes = new int[events.Length];
+        Span<int> reverseHashes = _reverseHashes.AsSpan(0, events.Length);
+
         // Remember the whole batch first, so both directions exported in one packet pair with each
         // other whichever comes first.
         for (int i = 0; i < events.Length; i++)
@@ -67,13 +76,24 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
             ref FlowRecord f = ref events[i].Flow;
             if (!f.SourceAddress.IsSet || !f.DestinationAddress.IsSet) continue;
             long t = EventTime(f);
-            _table.Set(KeyOf(f), new PairEntry(f.StartNs, f.TcpFlags, HasFlags(f)), t, t - _windowNs);
+            FlowKey key = KeyOf(f);
+            int hash = FlowKey.Hash(ExporterHash(f.Exporter), f.SourceAddress, f.DestinationAddress, f.SourcePort, f.DestinationPort,
+                f.Protocol, out reverseHashes[i]);
+            _table.Set(key, hash, new PairEntry(f.StartNs, f.TcpFlags, HasFlags(f)), t, t - _windowNs);
         }
-        for (int i = 0; i < events.Length; i++) Decide(ref events[i]);
+        for (int i = 0; i < events.Length; i++) Decide(ref events[i], reverseHashes[i]);
     }
 
     /// <summary>Decides one event against the current table (also used by tests).</summary>
     public void Decide(ref FlowEvent e)
+    {
+        ref FlowRecord f = ref e.Flow;
+        int reverseHash = f.SourceAddress.IsSet && f.DestinationAddress.IsSet ? KeyOf(f).Reverse().GetHashCode() : 0;
+        Decide(ref e, reverseHash);
+    }
+
+    /// <summary>Decides one event; <paramref name="reverseHash"/> is its reverse key's hash.</summary>
+    private void Decide(ref FlowEvent e, int reverseHash)
     {
         ref FlowRecord f = ref e.Flow;
         e.ClientServerReason = ClientServerReason.None;
@@ -82,7 +102,7 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
         if (!f.SourceAddress.IsSet || !f.DestinationAddress.IsSet) return;
 
         long t = EventTime(f);
-        bool paired = _table.TryGet(KeyOf(f).Reverse(), out PairEntry reverse, out long reverseTime) &&
+        bool paired = _table.TryGet(KeyOf(f).Reverse(), reverseHash, out PairEntry reverse, out long reverseTime) &&
                       Math.Abs(reverseTime - t) <= _windowNs;
         if (paired) Paired++;
 
@@ -146,6 +166,17 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
         : type switch { 128 or 133 or 135 or 130 or 139 => 1, 129 or 134 or 136 or 131 or 140 => -1, _ => 0 };
 
     private static bool HasFlags(in FlowRecord f) => (f.Present & FlowFields.TcpFlags) != 0;
+
+    /// <summary>The exporter's hash, remembered for the last exporter seen: a batch usually comes from one.</summary>
+    private ulong ExporterHash(in IpAddr exporter)
+    {
+        if (!exporter.Equals(_lastExporter))
+        {
+            _lastExporter = exporter;
+            _lastExporterHash = FastHash.Of(exporter);
+        }
+        return _lastExporterHash;
+    }
 
     private static FlowKey KeyOf(in FlowRecord f) =>
         new(f.Exporter, f.SourceAddress, f.DestinationAddress, f.SourcePort, f.DestinationPort, f.Protocol);

@@ -16,7 +16,7 @@ public sealed class DnsAnswerCache : ICounterSource
     public static readonly long ClockSkewNs = 2_000_000_000;
 
     private readonly BoundedCache<ClientAnswerKey, DnsAnswer> _perClient;
-    private readonly BoundedCache<IpAddr, DnsAnswer> _global;
+    private readonly BoundedCache<AddressKey, DnsAnswer> _global;
     private readonly long _minTtlNs;
     private readonly long _maxTtlNs;
 
@@ -26,7 +26,7 @@ public sealed class DnsAnswerCache : ICounterSource
     public DnsAnswerCache(int maxAnswers, TimeSpan minTtl, TimeSpan maxTtl)
     {
         _perClient = new BoundedCache<ClientAnswerKey, DnsAnswer>(maxAnswers);
-        _global = new BoundedCache<IpAddr, DnsAnswer>(maxAnswers);
+        _global = new BoundedCache<AddressKey, DnsAnswer>(maxAnswers);
         _minTtlNs = minTtl.Ticks * 100;
         _maxTtlNs = Math.Max(_minTtlNs, maxTtl.Ticks * 100);
     }
@@ -68,7 +68,7 @@ public sealed class DnsAnswerCache : ICounterSource
         long ttlNs = Math.Clamp((long)ttl * 1_000_000_000, _minTtlNs, _maxTtlNs);
         var answer = new DnsAnswer(name.TrimEnd('.'), registeredDomain, eventTimeNs, eventTimeNs + ttlNs);
         if (clientIp.IsSet) _perClient.Set(new ClientAnswerKey(clientIp, answerIp), answer, eventTimeNs, eventTimeNs - _maxTtlNs);
-        _global.Set(answerIp, answer, eventTimeNs, eventTimeNs - _maxTtlNs);
+        _global.Set(new AddressKey(answerIp), answer, eventTimeNs, eventTimeNs - _maxTtlNs);
         Added++;
     }
 
@@ -76,18 +76,45 @@ public sealed class DnsAnswerCache : ICounterSource
     /// The name <paramref name="client"/> (or, failing that, anyone) resolved <paramref name="address"/>
     /// from, valid at <paramref name="flowTimeNs"/>: seen before the flow (less clock skew) and not expired.
     /// </summary>
-    public bool TryResolve(IpAddr client, IpAddr address, long flowTimeNs, out DnsAnswer answer, out bool byClient)
+    public bool TryResolve(IpAddr client, IpAddr address, long flowTimeNs, out DnsAnswer answer, out bool byClient) =>
+        TryResolve(client, FastHash.Of(client), address, FastHash.Of(address), flowTimeNs, out answer, out byClient);
+
+    /// <summary>
+    /// As <see cref="TryResolve(IpAddr, IpAddr, long, out DnsAnswer, out bool)"/>, with each address's
+    /// <see cref="FastHash.Of(in IpAddr)"/> given: a flow asks about both its sides, and the two
+    /// addresses' hashes serve all four lookups.
+    /// </summary>
+    internal bool TryResolve(in IpAddr client, ulong clientHash, in IpAddr address, ulong addressHash, long flowTimeNs,
+        out DnsAnswer answer, out bool byClient)
     {
-        if (_perClient.TryGet(new ClientAnswerKey(client, address), out answer, out _) && Valid(answer, flowTimeNs))
+        var key = new ClientAnswerKey(client, address);
+        if (_perClient.TryGet(key, ClientAnswerKey.Hash(clientHash, addressHash), out answer, out _) && Valid(answer, flowTimeNs))
         {
             byClient = true;
             return true;
         }
         byClient = false;
-        return _global.TryGet(address, out answer, out _) && Valid(answer, flowTimeNs);
+        return _global.TryGet(new AddressKey(address), AddressKey.Hash(addressHash), out answer, out _) && Valid(answer, flowTimeNs);
     }
 
     private static bool Valid(in DnsAnswer a, long t) => t == 0 || (t >= a.SeenNs - ClockSkewNs && t <= a.ExpiresNs);
 
-    private readonly record struct ClientAnswerKey(IpAddr Client, IpAddr Address);
+    private readonly record struct ClientAnswerKey(IpAddr Client, IpAddr Address)
+    {
+        public bool Equals(ClientAnswerKey other) => Address.Equals(other.Address) && Client.Equals(other.Client);
+
+        public override int GetHashCode() => Hash(FastHash.Of(Client), FastHash.Of(Address));
+
+        public static int Hash(ulong clientHash, ulong addressHash) => FastHash.Fold(FastHash.Mix(clientHash, addressHash));
+    }
+
+    /// <summary>An address as a key of the global table, hashed with <see cref="FastHash"/>.</summary>
+    private readonly record struct AddressKey(IpAddr Address)
+    {
+        public bool Equals(AddressKey other) => Address.Equals(other.Address);
+
+        public override int GetHashCode() => Hash(FastHash.Of(Address));
+
+        public static int Hash(ulong addressHash) => FastHash.Fold(addressHash);
+    }
 }

@@ -31,6 +31,31 @@ public readonly struct FlowKey : IEquatable<FlowKey>
 
     public override bool Equals(object? obj) => obj is FlowKey k && Equals(k);
 
-    public override int GetHashCode() => HashCode.Combine(Source.Lo, Source.Hi, Destination.Lo, Destination.Hi,
-        SourcePort | (DestinationPort << 16), Protocol, Exporter.Lo, Exporter.Hi);
+    /// <summary>
+    /// Symmetric but for one tag bit: a key and its <see cref="Reverse"/> hash alike in the bits a
+    /// <see cref="BoundedCache{TKey,TValue}"/> picks the set from, so a record and the record going
+    /// the other way share a set (looking up the reverse of what was just stored touches memory
+    /// already in cache), and differ in bit 1, which only goes into the tag (the lookup does not
+    /// compare the record's own key on the way).
+    /// </summary>
+    public override int GetHashCode() => Hash(FastHash.Of(Exporter), Source, Destination, SourcePort, DestinationPort, Protocol, out _);
+
+    /// <summary>
+    /// What <see cref="GetHashCode"/> returns for these parts, with the exporter's
+    /// <see cref="FastHash.Of(in IpAddr)"/> given; <paramref name="reverseHash"/> is the reverse key's.
+    /// </summary>
+    internal static int Hash(ulong exporterHash, in IpAddr source, in IpAddr destination, ushort sourcePort, ushort destinationPort,
+        byte protocol, out int reverseHash)
+    {
+        ulong s = FastHash.Of(source, sourcePort), d = FastHash.Of(destination, destinationPort);
+        int h = FastHash.Fold(FastHash.Mix((s + d) ^ protocol, exporterHash)) & ~2; // s + d: order-blind
+        if (s == d)
+        {
+            // The two sides hash alike (the same side, or a collision): so do the key and its reverse.
+            reverseHash = h;
+            return h;
+        }
+        reverseHash = s < d ? h : h | 2;
+        return s < d ? h | 2 : h;
+    }
 }

@@ -1,13 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FlowRelay.Protocols.Flows;
 
 namespace FlowRelay.Engine.Enrich;
 
 /// <summary>
 /// Address → value over a set of CIDR ranges, compiled once into disjoint sorted ranges (IPv4 as
-/// <see cref="uint"/>, IPv6 as <see cref="UInt128"/>) and searched by binary search: no allocation
-/// and O(log n) per lookup. Overlapping ranges are resolved at build time by a combine function
+/// <see cref="uint"/>, IPv6 as <see cref="UInt128"/>) and searched by a branch-free binary search: no
+/// allocation and O(log n) per lookup. Overlapping ranges are resolved at build time by a combine function
 /// (union of zone bits, or the most specific entry wins).
 /// </summary>
 public sealed class IpRangeMap<T> where T : struct
@@ -88,36 +90,49 @@ public sealed class IpRangeMap<T> where T : struct
     /// <summary>Finds the value for <paramref name="address"/>; false when no range covers it.</summary>
     public bool TryGet(in IpAddr address, out T value)
     {
+        // Branch-free binary search for the last range starting at or below the address: the
+        // steps depend on the address's bits, which a branch predictor cannot learn.
         if (address.Family == 4)
         {
-            uint x = address.V4;
-            int lo = 0, hi = _v4Start.Length - 1;
-            while (lo <= hi)
+            int n = _v4Start.Length;
+            if (n != 0)
             {
-                int mid = (lo + hi) >>> 1;
-                if (_v4Start[mid] <= x) lo = mid + 1;
-                else hi = mid - 1;
-            }
-            if (hi >= 0 && x <= _v4End[hi])
-            {
-                value = _v4Value[hi];
-                return true;
+                uint x = address.V4;
+                ref uint starts = ref MemoryMarshal.GetArrayDataReference(_v4Start);
+                int lo = 0;
+                for (int len = n; len > 1;)
+                {
+                    int half = len >> 1;
+                    long d = (long)x - Unsafe.Add(ref starts, lo + half); // ≥ 0 when that range starts at or below x
+                    lo += half & ~(int)(d >> 63);
+                    len -= half;
+                }
+                if (Unsafe.Add(ref starts, lo) <= x && x <= _v4End[lo])
+                {
+                    value = _v4Value[lo];
+                    return true;
+                }
             }
         }
         else if (address.Family == 6)
         {
-            UInt128 x = new(address.Hi, address.Lo);
-            int lo = 0, hi = _v6Start.Length - 1;
-            while (lo <= hi)
+            int n = _v6Start.Length;
+            if (n != 0)
             {
-                int mid = (lo + hi) >>> 1;
-                if (_v6Start[mid] <= x) lo = mid + 1;
-                else hi = mid - 1;
-            }
-            if (hi >= 0 && x <= _v6End[hi])
-            {
-                value = _v6Value[hi];
-                return true;
+                UInt128 x = new(address.Hi, address.Lo);
+                ref UInt128 starts = ref MemoryMarshal.GetArrayDataReference(_v6Start);
+                int lo = 0;
+                for (int len = n; len > 1;)
+                {
+                    int half = len >> 1;
+                    lo += Unsafe.Add(ref starts, lo + half) <= x ? half : 0;
+                    len -= half;
+                }
+                if (Unsafe.Add(ref starts, lo) <= x && x <= _v6End[lo])
+                {
+                    value = _v6Value[lo];
+                    return true;
+                }
             }
         }
         value = default;

@@ -17,9 +17,8 @@ public sealed class NetworkEnricher : IFlowEnricher
     public const string InternalNetwork = "internal";
 
     private readonly ZoneNames _names;
-    private readonly IpRangeMap<ulong> _zones;
+    private readonly IpRangeMap<ZonesAndSite> _map;
     private readonly ulong _internalBit;
-    private readonly IpRangeMap<int> _sites;
     private readonly string[] _siteNames;
 
     /// <summary>
@@ -33,36 +32,38 @@ public sealed class NetworkEnricher : IFlowEnricher
         if (!list.Any(n => string.Equals(n.Key, InternalNetwork, StringComparison.OrdinalIgnoreCase)))
             list.Insert(0, (InternalNetwork, [SpecialPurposeNetworks.Keyword]));
         _names = new ZoneNames(list.Select(n => n.Key).ToList());
-        var zoneEntries = new List<(IPNetwork, ulong)>();
-        for (int i = 0; i < list.Count; i++)
-        {
-            foreach (var cidr in Expand(list[i].Item2)) zoneEntries.Add((Parse(cidr, list[i].Key), 1UL << i));
-        }
-        _zones = IpRangeMap<ulong>.Build(zoneEntries, static (a, b) => a | b);
         _internalBit = 1UL << _names.IndexOf(InternalNetwork);
 
+        // Zones and sites in one map, so each address is searched once: a range's zones are the
+        // union of the networks covering it; its site is the most specific site covering it (of
+        // equal prefixes, the later in the configuration), whatever zones lie between.
+        var entries = new List<(IPNetwork, ZonesAndSite)>();
+        for (int i = 0; i < list.Count; i++)
+        {
+            foreach (var cidr in Expand(list[i].Item2)) entries.Add((Parse(cidr, list[i].Key), new ZonesAndSite(1UL << i, NoSite)));
+        }
         var siteList = (sites ?? []).ToList();
         _siteNames = siteList.Select(s => s.Key).ToArray();
-        var siteEntries = new List<(IPNetwork, int)>();
         for (int i = 0; i < siteList.Count; i++)
         {
-            foreach (var cidr in Expand(siteList[i].Value)) siteEntries.Add((Parse(cidr, siteList[i].Key), i));
+            foreach (var cidr in Expand(siteList[i].Value)) entries.Add((Parse(cidr, siteList[i].Key), new ZonesAndSite(0, i)));
         }
-        _sites = IpRangeMap<int>.Build(siteEntries, static (_, specific) => specific);
+        _map = IpRangeMap<ZonesAndSite>.Build(entries,
+            static (broader, specific) => new(broader.Zones | specific.Zones, specific.Site != NoSite ? specific.Site : broader.Site));
     }
 
     /// <summary>The configured network names, in order (index = bit in <see cref="ZoneSet.Mask"/>).</summary>
     public ZoneNames Names => _names;
 
     /// <summary>The zones of one address.</summary>
-    public ZoneSet ZonesOf(in IpAddr address) => new(_zones.TryGet(address, out ulong m) ? m : 0, _names);
+    public ZoneSet ZonesOf(in IpAddr address) => new(_map.TryGet(address, out ZonesAndSite z) ? z.Zones : 0, _names);
 
     /// <summary>The direction for a source/destination pair.</summary>
     public NetworkDirection DirectionOf(in IpAddr source, in IpAddr destination)
     {
         if (!source.IsSet || !destination.IsSet) return NetworkDirection.Unknown;
-        bool srcIn = _zones.TryGet(source, out ulong s) && (s & _internalBit) != 0;
-        bool dstIn = _zones.TryGet(destination, out ulong d) && (d & _internalBit) != 0;
+        bool srcIn = _map.TryGet(source, out ZonesAndSite s) && (s.Zones & _internalBit) != 0;
+        bool dstIn = _map.TryGet(destination, out ZonesAndSite d) && (d.Zones & _internalBit) != 0;
         return Direction(srcIn, dstIn);
     }
 
@@ -73,10 +74,12 @@ public sealed class NetworkEnricher : IFlowEnricher
         {
             ref FlowEvent e = ref events[i];
             ref FlowRecord f = ref e.Flow;
-            e.SourceZones = ZonesOf(f.SourceAddress);
-            e.DestinationZones = ZonesOf(f.DestinationAddress);
-            e.SourceSite = _sites.TryGet(f.SourceAddress, out int ss) ? _siteNames[ss] : null;
-            e.DestinationSite = _sites.TryGet(f.DestinationAddress, out int ds) ? _siteNames[ds] : null;
+            if (!_map.TryGet(f.SourceAddress, out ZonesAndSite src)) src = Outside;
+            if (!_map.TryGet(f.DestinationAddress, out ZonesAndSite dst)) dst = Outside;
+            e.SourceZones = new ZoneSet(src.Zones, _names);
+            e.DestinationZones = new ZoneSet(dst.Zones, _names);
+            e.SourceSite = src.Site != NoSite ? _siteNames[src.Site] : null;
+            e.DestinationSite = dst.Site != NoSite ? _siteNames[dst.Site] : null;
             e.Direction = !f.SourceAddress.IsSet || !f.DestinationAddress.IsSet
                 ? NetworkDirection.Unknown
                 : Direction((e.SourceZones.Mask & _internalBit) != 0, (e.DestinationZones.Mask & _internalBit) != 0);
@@ -103,6 +106,13 @@ public sealed class NetworkEnricher : IFlowEnricher
             }
         }
     }
+
+    private const int NoSite = -1;
+
+    private static readonly ZonesAndSite Outside = new(0, NoSite);
+
+    /// <summary>What the map holds per range: the networks' bits and the site's index (or <see cref="NoSite"/>).</summary>
+    private readonly record struct ZonesAndSite(ulong Zones, int Site);
 
     private static NetworkDirection Direction(bool sourceInternal, bool destinationInternal) => (sourceInternal, destinationInternal) switch
     {

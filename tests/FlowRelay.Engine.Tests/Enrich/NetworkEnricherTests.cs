@@ -134,4 +134,121 @@ public class NetworkEnricherTests
     [InlineData("10.0.0.0/8/1")]
     [InlineData("")]
     public void Bad_cidrs_are_refused(string text) => Assert.False(IpRangeMap<int>.TryParseCidr(text, out _));
+
+    /// <summary>A random CIDR, often nested in or next to the earlier ones so that ranges overlap and touch.</summary>
+    private static (System.Net.IPNetwork Network, int Prefix) RandomCidr(Random random, bool v6)
+    {
+        byte[] bytes = new byte[v6 ? 16 : 4];
+        random.NextBytes(bytes);
+        bytes[0] = (byte)(random.Next(3) == 0 ? bytes[0] : 10); // most in one /8
+        bytes[1] = (byte)(random.Next(2) == 0 ? bytes[1] : random.Next(4));
+        int bits = v6 ? 128 : 32;
+        int prefix = random.Next(4) == 0 ? bits : random.Next(v6 ? 0 : 4, bits + 1);
+        Assert.True(IpRangeMap<int>.TryParseCidr($"{new System.Net.IPAddress(bytes)}/{prefix}", out var network));
+        return (network, prefix);
+    }
+
+    private static System.Net.IPAddress RandomAddressNear(Random random, List<System.Net.IPNetwork> networks, bool v6)
+    {
+        byte[] bytes = new byte[v6 ? 16 : 4];
+        random.NextBytes(bytes);
+        var candidates = networks.Where(n => (n.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) == v6).ToList();
+        if (candidates.Count > 0 && random.Next(5) != 0)
+        {
+            // Inside or at the edge of a range: its first address, or the one just before it, or a random one in it.
+            var n = candidates[random.Next(candidates.Count)];
+            byte[] b = n.BaseAddress.GetAddressBytes();
+            int hostBits = b.Length * 8 - n.PrefixLength;
+            for (int i = 0; i < b.Length * 8; i++)
+            {
+                if (i >= b.Length * 8 - hostBits && random.Next(3) != 0) b[b.Length - 1 - i / 8] |= (byte)(bytes[i % bytes.Length] & (1 << (i % 8)));
+            }
+            if (random.Next(4) == 0)
+            {
+                for (int i = b.Length - 1; i >= 0 && b[i]-- == 0; i--) { } // one below
+            }
+            return new System.Net.IPAddress(b);
+        }
+        return new System.Net.IPAddress(bytes);
+    }
+
+    [Fact]
+    public void Range_map_lookups_agree_with_checking_every_range()
+    {
+        var random = new Random(17);
+        for (int round = 0; round < 200; round++)
+        {
+            var entries = new List<(System.Net.IPNetwork Network, int Value)>();
+            int count = random.Next(0, 40);
+            for (int i = 0; i < count; i++) entries.Add((RandomCidr(random, random.Next(3) == 0).Network, i));
+            var mostSpecific = IpRangeMap<int>.Build(entries, static (_, specific) => specific);
+            var union = IpRangeMap<ulong>.Build(entries.Select(e => (e.Network, 1UL << (e.Value % 64))), static (a, b) => a | b);
+            var networks = entries.Select(e => e.Network).ToList();
+            for (int probe = 0; probe < 200; probe++)
+            {
+                var address = RandomAddressNear(random, networks, random.Next(3) == 0);
+                var covering = entries.Where(e => e.Network.Contains(address)).ToList();
+                // Most specific wins; of equal prefixes, the later entry.
+                var expected = covering.OrderBy(e => e.Network.PrefixLength).ThenBy(e => e.Value).LastOrDefault();
+                Assert.Equal(covering.Count > 0, mostSpecific.TryGet(Flows.Ip(address.ToString()), out int value));
+                if (covering.Count > 0) Assert.Equal(expected.Value, value);
+                ulong bits = covering.Aggregate(0UL, (m, e) => m | 1UL << (e.Value % 64));
+                Assert.Equal(covering.Count > 0, union.TryGet(Flows.Ip(address.ToString()), out ulong got));
+                Assert.Equal(bits, got);
+            }
+        }
+    }
+
+    [Fact]
+    public void Zones_and_sites_agree_with_checking_every_range()
+    {
+        // Zones and sites share one compiled map: each side's zones must still be every network
+        // covering it, and its site the most specific site (of equal prefixes, the later).
+        var random = new Random(23);
+        for (int round = 0; round < 100; round++)
+        {
+            var networks = new Dictionary<string, List<string>>();
+            var sites = new Dictionary<string, List<string>>();
+            var zoneRanges = new List<(string Name, System.Net.IPNetwork Network)>();
+            var siteRanges = new List<(int Index, System.Net.IPNetwork Network)>();
+            int zoneCount = random.Next(1, 5), siteCount = random.Next(0, 5);
+            for (int z = 0; z < zoneCount; z++)
+            {
+                string name = z == 0 ? "internal" : $"zone{z}";
+                var cidrs = Enumerable.Range(0, random.Next(1, 4)).Select(_ => RandomCidr(random, random.Next(3) == 0).Network).ToList();
+                networks[name] = cidrs.Select(c => c.ToString()).ToList();
+                zoneRanges.AddRange(cidrs.Select(c => (name, c)));
+            }
+            for (int st = 0; st < siteCount; st++)
+            {
+                var cidrs = Enumerable.Range(0, random.Next(1, 4)).Select(_ => RandomCidr(random, random.Next(3) == 0).Network).ToList();
+                sites[$"site{st}"] = cidrs.Select(c => c.ToString()).ToList();
+                siteRanges.AddRange(cidrs.Select(c => (st, c)));
+            }
+            var enricher = new NetworkEnricher(networks, sites);
+            var all = zoneRanges.Select(z => z.Network).Concat(siteRanges.Select(s => s.Network)).ToList();
+            var events = new FlowEvent[64];
+            for (int i = 0; i < events.Length; i++)
+            {
+                bool v6 = random.Next(3) == 0;
+                events[i] = Flows.Event(RandomAddressNear(random, all, v6).ToString(), RandomAddressNear(random, all, v6).ToString());
+            }
+            enricher.Enrich(events);
+
+            foreach (var e in events)
+            {
+                foreach (var (address, zones, site) in new[] { (e.Flow.SourceAddress, e.SourceZones, e.SourceSite), (e.Flow.DestinationAddress, e.DestinationZones, e.DestinationSite) })
+                {
+                    var ip = address.ToIPAddress();
+                    string[] expectedZones = networks.Keys.Where(n => zoneRanges.Any(z => z.Name == n && z.Network.Contains(ip))).ToArray();
+                    Assert.Equal(expectedZones, zones.ToArray());
+                    string? expectedSite = siteRanges.Select((s, order) => (s.Index, s.Network, order))
+                        .Where(s => s.Network.Contains(ip))
+                        .OrderBy(s => s.Network.PrefixLength).ThenBy(s => s.order)
+                        .Select(s => $"site{s.Index}").LastOrDefault();
+                    Assert.Equal(expectedSite, site);
+                }
+            }
+        }
+    }
 }
