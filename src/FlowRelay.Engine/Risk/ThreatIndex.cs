@@ -38,7 +38,9 @@ public sealed class ThreatIndex(ThreatIndexOptions options) : ICounterSource
     {
         Scored++;
         _hosts.TryGetValue(host, out var h);
-        double score = Decay(h.Score, h.TimeNs, timeNs) + points;
+        // Kept at the precision the documents show (two decimals), and the level judged on that
+        // value: a score shown as 40 is never labelled below the 40 threshold.
+        double score = Math.Round(Decay(h.Score, h.TimeNs, timeNs) + points, 2);
         var level = Options.LevelOf(score);
         if (!_hosts.ContainsKey(host) && _hosts.Count >= Options.MaxHosts) EvictLowest();
         _hosts[host] = (score, Math.Max(timeNs, h.TimeNs), level);
@@ -47,7 +49,7 @@ public sealed class ThreatIndex(ThreatIndexOptions options) : ICounterSource
 
     /// <summary>The current (decayed to <paramref name="timeNs"/>) scores, highest first.</summary>
     public IReadOnlyList<HostRisk> Snapshot(long timeNs) => _hosts
-        .Select(kv => { double s = Decay(kv.Value.Score, kv.Value.TimeNs, timeNs); return new HostRisk(kv.Key, s, Options.LevelOf(s), timeNs, ""); })
+        .Select(kv => { double s = Math.Round(Decay(kv.Value.Score, kv.Value.TimeNs, timeNs), 2); return new HostRisk(kv.Key, s, Options.LevelOf(s), timeNs, ""); })
         .OrderByDescending(r => r.Score).ToList();
 
     private double Decay(double score, long fromNs, long toNs)
