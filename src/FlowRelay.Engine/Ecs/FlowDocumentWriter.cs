@@ -498,12 +498,7 @@ public static class FlowDocumentWriter
     }
 
     /// <summary>The time as <see cref="WriteDate(Utf8JsonWriter, JsonEncodedText, long)"/> writes it; 0 when it cannot be.</summary>
-    private static int FormatDate(long unixNs, Span<byte> buffer)
-    {
-        if (Iso8601.TryFormatUtcMillis(unixNs, buffer)) return Iso8601.Length;
-        // Before 1970: rare enough (a broken exporter clock) for the general formatter.
-        return DateTime.UnixEpoch.AddTicks(unixNs / 100).TryFormat(buffer, out int n, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) ? n : 0;
-    }
+    private static int FormatDate(long unixNs, Span<byte> buffer) => Iso8601.Format(unixNs, buffer);
 
     /// <summary>Writes a Unix-nanosecond time as an ISO 8601 UTC string with millisecond precision.</summary>
     internal static void WriteDate(Utf8JsonWriter writer, JsonEncodedText name, long unixNs) => WriteDate(new WriterOut(writer), name, unixNs);

@@ -64,6 +64,17 @@ public static class Iso8601
         return true;
     }
 
+    /// <summary>
+    /// Writes any Unix time as <c>DateTime</c>'s "yyyy-MM-dd'T'HH:mm:ss.fff'Z'" writes it (before 1970
+    /// through DateTime itself); returns the bytes written, 0 when it does not fit.
+    /// </summary>
+    public static int Format(long unixNs, Span<byte> destination)
+    {
+        if (TryFormatUtcMillis(unixNs, destination)) return Length;
+        // Before 1970: rare enough (a broken exporter clock) for the general formatter.
+        return DateTime.UnixEpoch.AddTicks(unixNs / 100).TryFormat(destination, out int n, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) ? n : 0;
+    }
+
     /// <summary>"00" to "99", two ASCII digits per number.</summary>
     private static ReadOnlySpan<byte> Pairs =>
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
