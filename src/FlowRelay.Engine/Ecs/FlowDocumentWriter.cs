@@ -133,27 +133,7 @@ public static class FlowDocumentWriter
     private static readonly JsonEncodedText Egress_ = JsonEncodedText.Encode("egress");
 
     /// <summary>Writes one document (a complete JSON object) to <paramref name="writer"/>.</summary>
-    /// <remarks>
-    /// With the options the outputs use (compact; the default or the unsafe-relaxed encoder) the
-    /// document is built as raw UTF-8 and handed to the writer in one piece, which is several
-    /// times faster than a call into the writer per member; with any other options each member
-    /// goes through the writer. The bytes are the same either way.
-    /// </remarks>
     public static void Write(Utf8JsonWriter writer, in FlowEvent flowEvent)
-    {
-        if (RawJsonBuffer.Supports(writer))
-        {
-            var buffer = RawJsonBuffer.Begin(writer);
-            WriteDocument(new RawOut(buffer), flowEvent);
-            writer.WriteRawValue(buffer.Written, skipInputValidation: true);
-        }
-        else
-        {
-            WriteDocument(new WriterOut(writer), flowEvent);
-        }
-    }
-
-    private static void WriteDocument<T>(T w, in FlowEvent flowEvent) where T : struct, IJsonOut
     {
         ref readonly FlowRecord f = ref flowEvent.Flow;
         bool hasEnd = f.EndNs != 0;
@@ -169,157 +149,157 @@ public static class FlowDocumentWriter
         destination = destination[..FormatIp(f.DestinationAddress, destination)];
         Span<byte> scratch = stackalloc byte[IpBuffer];
 
-        w.StartObject();
-        WriteText(w, Timestamp, hasEnd ? end : received);
+        writer.WriteStartObject();
+        WriteText(writer, Timestamp, hasEnd ? end : received);
 
-        w.StartObject(Event);
-        w.String(Kind, KindEvent);
-        w.StartArray(Category);
-        w.StringValue(Network);
-        w.EndArray();
-        w.StartArray(Type);
-        w.StringValue(Connection);
-        w.EndArray();
-        w.String(Action, NetworkFlow);
-        w.String(Dataset, FlowDataset);
-        w.String(Module, FlowRelayName);
-        WriteText(w, Created, received);
-        if (f.StartNs != 0) WriteDate(w, Start, f.StartNs);
-        if (hasEnd) WriteText(w, End, end);
-        if (f.StartNs != 0 && hasEnd && f.EndNs >= f.StartNs) w.Number(Duration, f.EndNs - f.StartNs);
-        w.EndObject();
+        writer.WriteStartObject(Event);
+        writer.WriteString(Kind, KindEvent);
+        writer.WriteStartArray(Category);
+        writer.WriteStringValue(Network);
+        writer.WriteEndArray();
+        writer.WriteStartArray(Type);
+        writer.WriteStringValue(Connection);
+        writer.WriteEndArray();
+        writer.WriteString(Action, NetworkFlow);
+        writer.WriteString(Dataset, FlowDataset);
+        writer.WriteString(Module, FlowRelayName);
+        WriteText(writer, Created, received);
+        if (f.StartNs != 0) WriteDate(writer, Start, f.StartNs);
+        if (hasEnd) WriteText(writer, End, end);
+        if (f.StartNs != 0 && hasEnd && f.EndNs >= f.StartNs) writer.WriteNumber(Duration, f.EndNs - f.StartNs);
+        writer.WriteEndObject();
 
-        w.StartObject(Observer);
-        WriteText(w, Ip, scratch[..FormatIp(f.Exporter, scratch)]);
+        writer.WriteStartObject(Observer);
+        WriteText(writer, Ip, scratch[..FormatIp(f.Exporter, scratch)]);
         if ((f.Present & FlowFields.Interfaces) != 0)
         {
-            WriteInterface(w, Ingress, f.InputInterface);
-            WriteInterface(w, Egress, f.OutputInterface);
+            WriteInterface(writer, Ingress, f.InputInterface);
+            WriteInterface(writer, Egress, f.OutputInterface);
         }
-        w.EndObject();
+        writer.WriteEndObject();
 
         bool hasAs = (f.Present & FlowFields.AutonomousSystems) != 0;
         bool hasPorts = (f.Present & FlowFields.Ports) != 0;
         bool hasReverse = (f.Present & FlowFields.ReverseCounters) != 0;
 
-        w.StartObject(Source);
-        WriteText(w, Ip, source);
-        if (hasPorts) w.Number(Port, f.SourcePort);
-        w.Number(Bytes, f.Bytes);
-        w.Number(Packets, f.Packets);
-        WriteEndpointNames(w, flowEvent.SourceDomain, flowEvent.SourceRegisteredDomain);
-        WriteGeoAndAs(w, flowEvent.SourceGeo, hasAs ? f.SourceAs : 0);
-        w.EndObject();
+        writer.WriteStartObject(Source);
+        WriteText(writer, Ip, source);
+        if (hasPorts) writer.WriteNumber(Port, f.SourcePort);
+        writer.WriteNumber(Bytes, f.Bytes);
+        writer.WriteNumber(Packets, f.Packets);
+        WriteEndpointNames(writer, flowEvent.SourceDomain, flowEvent.SourceRegisteredDomain);
+        WriteGeoAndAs(writer, flowEvent.SourceGeo, hasAs ? f.SourceAs : 0);
+        writer.WriteEndObject();
 
-        w.StartObject(Destination);
-        WriteText(w, Ip, destination);
-        if (hasPorts) w.Number(Port, f.DestinationPort);
+        writer.WriteStartObject(Destination);
+        WriteText(writer, Ip, destination);
+        if (hasPorts) writer.WriteNumber(Port, f.DestinationPort);
         if (hasReverse)
         {
-            w.Number(Bytes, f.ReverseBytes);
-            w.Number(Packets, f.ReversePackets);
+            writer.WriteNumber(Bytes, f.ReverseBytes);
+            writer.WriteNumber(Packets, f.ReversePackets);
         }
-        WriteEndpointNames(w, flowEvent.DestinationDomain, flowEvent.DestinationRegisteredDomain);
-        WriteGeoAndAs(w, flowEvent.DestinationGeo, hasAs ? f.DestinationAs : 0);
-        w.EndObject();
+        WriteEndpointNames(writer, flowEvent.DestinationDomain, flowEvent.DestinationRegisteredDomain);
+        WriteGeoAndAs(writer, flowEvent.DestinationGeo, hasAs ? f.DestinationAs : 0);
+        writer.WriteEndObject();
 
         if (flowEvent.ClientServerReason != ClientServerReason.None)
         {
             bool cs = flowEvent.ClientIsSource;
             // Each side's bytes only from this record's own counters, so sums over documents never double count.
-            WriteParty(w, Client, cs ? source : destination, cs ? f.SourcePort : f.DestinationPort, hasPorts,
+            WriteParty(writer, Client, cs ? source : destination, cs ? f.SourcePort : f.DestinationPort, hasPorts,
                 cs || hasReverse, cs ? f.Bytes : f.ReverseBytes, cs ? f.Packets : f.ReversePackets);
-            WriteParty(w, Server, cs ? destination : source, cs ? f.DestinationPort : f.SourcePort, hasPorts,
+            WriteParty(writer, Server, cs ? destination : source, cs ? f.DestinationPort : f.SourcePort, hasPorts,
                 !cs || hasReverse, cs ? f.ReverseBytes : f.Bytes, cs ? f.ReversePackets : f.Packets);
         }
 
         if (flowEvent.InternalSide != InternalSide.None)
         {
             AssetInfo? asset = flowEvent.InternalSide == InternalSide.Source ? flowEvent.SourceAsset : flowEvent.DestinationAsset;
-            w.StartObject(Host);
-            WriteText(w, Ip, InternalHostText(flowEvent.InternalSide, source, destination));
-            if (asset is not null) w.String(Name, asset.Name);
-            w.EndObject();
+            writer.WriteStartObject(Host);
+            WriteText(writer, Ip, InternalHostText(flowEvent.InternalSide, source, destination));
+            if (asset is not null) writer.WriteString(Name, asset.Name);
+            writer.WriteEndObject();
         }
 
-        w.StartObject(Network);
+        writer.WriteStartObject(Network);
         JsonEncodedText transport = TransportName(f.Protocol);
-        if (transport.EncodedUtf8Bytes.Length > 0) w.String(Transport, transport);
+        if (transport.EncodedUtf8Bytes.Length > 0) writer.WriteString(Transport, transport);
         Span<byte> num = stackalloc byte[48];
         f.Protocol.TryFormat(num, out int n);
-        w.String(IanaNumber, num[..n]);
-        if (f.SourceAddress.IsSet) w.String(Type, f.SourceAddress.IsV4 ? Ipv4 : Ipv6);
+        writer.WriteString(IanaNumber, num[..n]);
+        if (f.SourceAddress.IsSet) writer.WriteString(Type, f.SourceAddress.IsV4 ? Ipv4 : Ipv6);
         if (flowEvent.Direction != NetworkDirection.None && (int)flowEvent.Direction < DirectionNames.Length)
-            w.String(DirectionName, DirectionNames[(int)flowEvent.Direction]);
-        if (flowEvent.ApplicationProtocol is not null) w.String(ProtocolName, flowEvent.ApplicationProtocol);
-        w.Number(Bytes, f.Bytes + f.ReverseBytes);
-        w.Number(Packets, f.Packets + f.ReversePackets);
+            writer.WriteString(DirectionName, DirectionNames[(int)flowEvent.Direction]);
+        if (flowEvent.ApplicationProtocol is not null) writer.WriteString(ProtocolName, flowEvent.ApplicationProtocol);
+        writer.WriteNumber(Bytes, f.Bytes + f.ReverseBytes);
+        writer.WriteNumber(Packets, f.Packets + f.ReversePackets);
         if (flowEvent.CommunityId.HasValue)
         {
-            w.String(CommunityIdName, flowEvent.CommunityId.Value);
+            writer.WriteString(CommunityIdName, flowEvent.CommunityId.Value);
         }
         if ((f.Present & FlowFields.VlanId) != 0 && f.VlanId != 0)
         {
-            w.StartObject(Vlan);
+            writer.WriteStartObject(Vlan);
             f.VlanId.TryFormat(num, out n);
-            w.String(Id, num[..n]);
-            w.EndObject();
+            writer.WriteString(Id, num[..n]);
+            writer.WriteEndObject();
         }
-        w.EndObject();
+        writer.WriteEndObject();
 
-        w.StartObject(Related);
-        w.StartArray(Ip);
-        if (source.Length > 0) w.StringValue(source);
-        if (f.DestinationAddress != f.SourceAddress && destination.Length > 0) w.StringValue(destination);
-        w.EndArray();
-        w.EndObject();
+        writer.WriteStartObject(Related);
+        writer.WriteStartArray(Ip);
+        if (source.Length > 0) writer.WriteStringValue(source);
+        if (f.DestinationAddress != f.SourceAddress && destination.Length > 0) writer.WriteStringValue(destination);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
 
-        w.StartObject(FlowRelayName);
-        w.Number(Version, f.Version);
-        w.Number(SourceId, f.SourceId);
-        if (f.TemplateId != 0) w.Number(TemplateId, f.TemplateId);
-        w.Number(Sequence, f.Sequence);
-        if (f.ExportNs != 0) WriteDate(w, Exported, f.ExportNs);
+        writer.WriteStartObject(FlowRelayName);
+        writer.WriteNumber(Version, f.Version);
+        writer.WriteNumber(SourceId, f.SourceId);
+        if (f.TemplateId != 0) writer.WriteNumber(TemplateId, f.TemplateId);
+        writer.WriteNumber(Sequence, f.Sequence);
+        if (f.ExportNs != 0) WriteDate(writer, Exported, f.ExportNs);
         if ((f.Present & FlowFields.TcpFlags) != 0 && f.Protocol == 6)
         {
-            w.Number(TcpFlags, f.TcpFlags);
-            w.StartArray(TcpFlagNames);
+            writer.WriteNumber(TcpFlags, f.TcpFlags);
+            writer.WriteStartArray(TcpFlagNames);
             for (int bit = 0; bit < 8; bit++)
             {
-                if ((f.TcpFlags & (1 << bit)) != 0) w.StringValue(FlagNames[bit]);
+                if ((f.TcpFlags & (1 << bit)) != 0) writer.WriteStringValue(FlagNames[bit]);
             }
-            w.EndArray();
+            writer.WriteEndArray();
         }
-        if ((f.Present & FlowFields.Tos) != 0) w.Number(Tos, f.Tos);
-        if ((f.Present & FlowFields.NextHop) != 0 && f.NextHop.IsSet) WriteIp(w, NextHop, f.NextHop);
+        if ((f.Present & FlowFields.Tos) != 0) writer.WriteNumber(Tos, f.Tos);
+        if ((f.Present & FlowFields.NextHop) != 0 && f.NextHop.IsSet) WriteIp(writer, NextHop, f.NextHop);
         if ((f.Present & FlowFields.Masks) != 0)
         {
-            w.Number(SourceMask, f.SourceMask);
-            w.Number(DestinationMask, f.DestinationMask);
+            writer.WriteNumber(SourceMask, f.SourceMask);
+            writer.WriteNumber(DestinationMask, f.DestinationMask);
         }
         if ((f.Present & FlowFields.FlowDirection) != 0 && f.FlowDirection <= 1)
         {
-            w.String(FlowDirection, f.FlowDirection == 0 ? Ingress_ : Egress_);
+            writer.WriteString(FlowDirection, f.FlowDirection == 0 ? Ingress_ : Egress_);
         }
-        if ((f.Present & FlowFields.FlowEndReason) != 0) w.Number(EndReason, f.FlowEndReason);
+        if ((f.Present & FlowFields.FlowEndReason) != 0) writer.WriteNumber(EndReason, f.FlowEndReason);
         if (f.Protocol is 1 or 58)
         {
             ushort typeCode = (f.Present & FlowFields.IcmpTypeCode) != 0 ? f.IcmpTypeCode : f.DestinationPort;
-            w.StartObject(Icmp);
-            w.Number(Type, typeCode >> 8);
-            w.Number(Code, typeCode & 0xFF);
-            w.EndObject();
+            writer.WriteStartObject(Icmp);
+            writer.WriteNumber(Type, typeCode >> 8);
+            writer.WriteNumber(Code, typeCode & 0xFF);
+            writer.WriteEndObject();
         }
-        w.StartObject(Sampling);
-        w.Number(Rate, f.SamplingRate == 0 ? 1 : f.SamplingRate);
-        w.String(Source, SamplingSources[(int)f.SamplingSource < SamplingSources.Length ? (int)f.SamplingSource : 0]);
-        w.Number(RawBytes, f.RawBytes);
-        w.Number(RawPackets, f.RawPackets);
-        w.EndObject();
-        WriteEnrichment(w, flowEvent, InternalHostText(flowEvent.InternalSide, source, destination));
-        w.EndObject();
+        writer.WriteStartObject(Sampling);
+        writer.WriteNumber(Rate, f.SamplingRate == 0 ? 1 : f.SamplingRate);
+        writer.WriteString(Source, SamplingSources[(int)f.SamplingSource < SamplingSources.Length ? (int)f.SamplingSource : 0]);
+        writer.WriteNumber(RawBytes, f.RawBytes);
+        writer.WriteNumber(RawPackets, f.RawPackets);
+        writer.WriteEndObject();
+        WriteEnrichment(writer, flowEvent, InternalHostText(flowEvent.InternalSide, source, destination));
+        writer.WriteEndObject();
 
-        w.EndObject();
+        writer.WriteEndObject();
     }
 
     private static JsonEncodedText TransportName(byte protocol) => protocol switch
@@ -346,136 +326,136 @@ public static class FlowDocumentWriter
     private static readonly JsonEncodedText TransportAh = JsonEncodedText.Encode("ah");
 
     /// <summary>The flowrelay.* enrichment fields: zones, sites, assets, DNS join, client/server reason, upload/download.</summary>
-    private static void WriteEnrichment<T>(T w, in FlowEvent e, ReadOnlySpan<byte> internalHost) where T : struct, IJsonOut
+    private static void WriteEnrichment(Utf8JsonWriter writer, in FlowEvent e, ReadOnlySpan<byte> internalHost)
     {
-        WriteSide(w, Source, e.SourceZones, e.SourceSite, e.SourceAsset, null);
-        WriteSide(w, Destination, e.DestinationZones, e.DestinationSite, e.DestinationAsset, e.DestinationResolved);
+        WriteSide(writer, Source, e.SourceZones, e.SourceSite, e.SourceAsset, null);
+        WriteSide(writer, Destination, e.DestinationZones, e.DestinationSite, e.DestinationAsset, e.DestinationResolved);
         if (e.ClientServerReason != ClientServerReason.None && (int)e.ClientServerReason < ReasonNames.Length)
         {
-            w.StartObject(ClientServer);
-            w.String(Reason, ReasonNames[(int)e.ClientServerReason]);
-            w.Number(Confidence, e.ClientServerConfidence / 100.0);
-            w.EndObject();
+            writer.WriteStartObject(ClientServer);
+            writer.WriteString(Reason, ReasonNames[(int)e.ClientServerReason]);
+            writer.WriteNumber(Confidence, e.ClientServerConfidence / 100.0);
+            writer.WriteEndObject();
         }
         if (e.InternalSide != InternalSide.None)
         {
-            w.StartObject(InternalHost);
-            WriteText(w, Ip, internalHost);
-            w.EndObject();
-            w.StartObject(Upload);
-            w.Number(Bytes, e.UploadBytes);
-            w.Number(Packets, e.UploadPackets);
-            w.EndObject();
-            w.StartObject(Download);
-            w.Number(Bytes, e.DownloadBytes);
-            w.Number(Packets, e.DownloadPackets);
-            w.EndObject();
+            writer.WriteStartObject(InternalHost);
+            WriteText(writer, Ip, internalHost);
+            writer.WriteEndObject();
+            writer.WriteStartObject(Upload);
+            writer.WriteNumber(Bytes, e.UploadBytes);
+            writer.WriteNumber(Packets, e.UploadPackets);
+            writer.WriteEndObject();
+            writer.WriteStartObject(Download);
+            writer.WriteNumber(Bytes, e.DownloadBytes);
+            writer.WriteNumber(Packets, e.DownloadPackets);
+            writer.WriteEndObject();
         }
     }
 
-    private static void WriteSide<T>(T w, JsonEncodedText side, in ZoneSet zones, string? site, AssetInfo? asset, bool? resolved) where T : struct, IJsonOut
+    private static void WriteSide(Utf8JsonWriter writer, JsonEncodedText side, in ZoneSet zones, string? site, AssetInfo? asset, bool? resolved)
     {
         if (zones.IsEmpty && site is null && asset is null && resolved is null) return;
-        w.StartObject(side);
+        writer.WriteStartObject(side);
         if (!zones.IsEmpty)
         {
-            w.StartArray(Zone);
+            writer.WriteStartArray(Zone);
             for (int i = 0; i < zones.Names!.Count; i++)
             {
-                if ((zones.Mask & (1UL << i)) != 0) w.StringValue(zones.Names.Encoded(i));
+                if ((zones.Mask & (1UL << i)) != 0) writer.WriteStringValue(zones.Names.Encoded(i));
             }
-            w.EndArray();
+            writer.WriteEndArray();
         }
-        if (site is not null) w.String(Site, site);
+        if (site is not null) writer.WriteString(Site, site);
         if (asset is not null)
         {
-            w.StartObject(Asset);
-            w.String(Name, asset.Name);
-            if (asset.Owner is not null) w.String(Owner, asset.Owner);
-            if (asset.Criticality is not null) w.String(Criticality, asset.Criticality);
-            w.EndObject();
+            writer.WriteStartObject(Asset);
+            writer.WriteString(Name, asset.Name);
+            if (asset.Owner is not null) writer.WriteString(Owner, asset.Owner);
+            if (asset.Criticality is not null) writer.WriteString(Criticality, asset.Criticality);
+            writer.WriteEndObject();
         }
-        if (resolved is bool r) w.Boolean(Resolved, r);
-        w.EndObject();
+        if (resolved is bool r) writer.WriteBoolean(Resolved, r);
+        writer.WriteEndObject();
     }
 
-    private static void WriteParty<T>(T w, JsonEncodedText name, ReadOnlySpan<byte> ip, ushort port, bool hasPort, bool hasCounters, ulong bytes, ulong packets) where T : struct, IJsonOut
+    private static void WriteParty(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> ip, ushort port, bool hasPort, bool hasCounters, ulong bytes, ulong packets)
     {
-        w.StartObject(name);
-        WriteText(w, Ip, ip);
-        if (hasPort) w.Number(Port, port);
+        writer.WriteStartObject(name);
+        WriteText(writer, Ip, ip);
+        if (hasPort) writer.WriteNumber(Port, port);
         if (hasCounters)
         {
-            w.Number(Bytes, bytes);
-            w.Number(Packets, packets);
+            writer.WriteNumber(Bytes, bytes);
+            writer.WriteNumber(Packets, packets);
         }
-        w.EndObject();
+        writer.WriteEndObject();
     }
 
-    private static void WriteEndpointNames<T>(T w, string? domain, string? registeredDomain) where T : struct, IJsonOut
+    private static void WriteEndpointNames(Utf8JsonWriter writer, string? domain, string? registeredDomain)
     {
-        if (domain is not null) w.String(Domain, domain);
-        if (registeredDomain is not null) w.String(RegisteredDomain, registeredDomain);
+        if (domain is not null) writer.WriteString(Domain, domain);
+        if (registeredDomain is not null) writer.WriteString(RegisteredDomain, registeredDomain);
     }
 
     /// <summary>ECS geo and AS from MaxMind; the exporter's AS number when MaxMind has none.</summary>
-    private static void WriteGeoAndAs<T>(T w, GeoInfo? geo, uint recordAs) where T : struct, IJsonOut
+    private static void WriteGeoAndAs(Utf8JsonWriter writer, GeoInfo? geo, uint recordAs)
     {
         if (geo is not null && geo.HasGeo)
         {
-            w.StartObject(Geo);
-            WriteOptional(w, ContinentCode, geo.ContinentCode);
-            WriteOptional(w, ContinentName, geo.ContinentName);
-            WriteOptional(w, CountryIsoCode, geo.CountryIsoCode);
-            WriteOptional(w, CountryName, geo.CountryName);
-            WriteOptional(w, RegionIsoCode, geo.RegionIsoCode);
-            WriteOptional(w, RegionName, geo.RegionName);
-            WriteOptional(w, CityName, geo.CityName);
-            WriteOptional(w, PostalCode, geo.PostalCode);
-            WriteOptional(w, Timezone, geo.Timezone);
+            writer.WriteStartObject(Geo);
+            WriteOptional(writer, ContinentCode, geo.ContinentCode);
+            WriteOptional(writer, ContinentName, geo.ContinentName);
+            WriteOptional(writer, CountryIsoCode, geo.CountryIsoCode);
+            WriteOptional(writer, CountryName, geo.CountryName);
+            WriteOptional(writer, RegionIsoCode, geo.RegionIsoCode);
+            WriteOptional(writer, RegionName, geo.RegionName);
+            WriteOptional(writer, CityName, geo.CityName);
+            WriteOptional(writer, PostalCode, geo.PostalCode);
+            WriteOptional(writer, Timezone, geo.Timezone);
             if (geo.Latitude is double lat && geo.Longitude is double lon)
             {
-                w.StartObject(Location);
-                w.Number(Lat, lat);
-                w.Number(Lon, lon);
-                w.EndObject();
+                writer.WriteStartObject(Location);
+                writer.WriteNumber(Lat, lat);
+                writer.WriteNumber(Lon, lon);
+                writer.WriteEndObject();
             }
-            w.EndObject();
+            writer.WriteEndObject();
         }
         uint number = geo is not null && geo.AsNumber != 0 ? geo.AsNumber : recordAs;
         if (number == 0) return;
-        w.StartObject(As);
-        w.Number(Number, number);
+        writer.WriteStartObject(As);
+        writer.WriteNumber(Number, number);
         if (geo is not null && geo.AsNumber == number && geo.AsOrganization is not null)
         {
-            w.StartObject(Organization);
-            w.String(Name, geo.AsOrganization);
-            w.EndObject();
+            writer.WriteStartObject(Organization);
+            writer.WriteString(Name, geo.AsOrganization);
+            writer.WriteEndObject();
         }
-        w.EndObject();
+        writer.WriteEndObject();
     }
 
-    private static void WriteOptional<T>(T w, JsonEncodedText name, string? value) where T : struct, IJsonOut
+    private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, string? value)
     {
-        if (value is not null) w.String(name, value);
+        if (value is not null) writer.WriteString(name, value);
     }
 
-    private static void WriteInterface<T>(T w, JsonEncodedText name, uint index) where T : struct, IJsonOut
+    private static void WriteInterface(Utf8JsonWriter writer, JsonEncodedText name, uint index)
     {
         Span<byte> buf = stackalloc byte[16];
         index.TryFormat(buf, out int n);
-        w.StartObject(name);
-        w.StartObject(Interface);
-        w.String(Id, buf[..n]);
-        w.EndObject();
-        w.EndObject();
+        writer.WriteStartObject(name);
+        writer.WriteStartObject(Interface);
+        writer.WriteString(Id, buf[..n]);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
-    private static void WriteIp<T>(T w, JsonEncodedText name, IpAddr address) where T : struct, IJsonOut
+    private static void WriteIp(Utf8JsonWriter writer, JsonEncodedText name, IpAddr address)
     {
         if (!address.IsSet) return;
         Span<byte> buf = stackalloc byte[48];
-        if (address.TryFormat(buf, out int n)) w.String(name, buf[..n]);
+        if (address.TryFormat(buf, out int n)) writer.WriteString(name, buf[..n]);
     }
 
     private const int IpBuffer = 48, DateBuffer = 40;
@@ -492,20 +472,18 @@ public static class FlowDocumentWriter
     };
 
     /// <summary>A string member when there is text (an address or time that formatted); nothing otherwise.</summary>
-    private static void WriteText<T>(T w, JsonEncodedText name, ReadOnlySpan<byte> text) where T : struct, IJsonOut
+    private static void WriteText(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> text)
     {
-        if (text.Length > 0) w.String(name, text);
+        if (text.Length > 0) writer.WriteString(name, text);
     }
 
     /// <summary>The time as <see cref="WriteDate(Utf8JsonWriter, JsonEncodedText, long)"/> writes it; 0 when it cannot be.</summary>
     private static int FormatDate(long unixNs, Span<byte> buffer) => Iso8601.Format(unixNs, buffer);
 
     /// <summary>Writes a Unix-nanosecond time as an ISO 8601 UTC string with millisecond precision.</summary>
-    internal static void WriteDate(Utf8JsonWriter writer, JsonEncodedText name, long unixNs) => WriteDate(new WriterOut(writer), name, unixNs);
-
-    private static void WriteDate<T>(T w, JsonEncodedText name, long unixNs) where T : struct, IJsonOut
+    internal static void WriteDate(Utf8JsonWriter writer, JsonEncodedText name, long unixNs)
     {
         Span<byte> buf = stackalloc byte[DateBuffer];
-        WriteText(w, name, buf[..FormatDate(unixNs, buf)]);
+        WriteText(writer, name, buf[..FormatDate(unixNs, buf)]);
     }
 }
