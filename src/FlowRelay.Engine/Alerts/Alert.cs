@@ -61,23 +61,113 @@ public sealed class Alert
     {
         get
         {
-            var fields = string.Join(" ", Fields.Select(f => $"{f.Key}={f.Value}"));
-            var figures = (Value, Condition) switch
-            {
-                ({ } v, { } c) => $" value={v:0.##} ({c} in {Format(Timespan)})",
-                ({ } v, null) => $" score={v:0.##} (threshold {Threshold})",
-                _ => "",
-            };
-            return $"[{Rule.Level}] {Rule.Title}: {fields}{figures} rule={Rule.Id}";
+            char[] buffer = new char[256];
+            int written;
+            while (!TryFormatMessage(buffer, out written)) buffer = new char[buffer.Length * 2];
+            return new string(buffer, 0, written);
         }
     }
 
-    private static string Format(TimeSpan? t) => t switch
+    /// <summary>
+    /// Writes <see cref="Message"/> into <paramref name="destination"/> without allocating (the CEF
+    /// output's msg); false when it does not fit. Numbers are formatted with the current culture,
+    /// as string interpolation formats them. Each piece is appended by hand: the interpolated-string
+    /// handler boxes doubles until the JIT has optimised it.
+    /// </summary>
+    public bool TryFormatMessage(Span<char> destination, out int written)
     {
-        null => "",
-        { } s when s.TotalDays >= 1 && s.TotalDays % 1 == 0 => $"{s.TotalDays}d",
-        { } s when s.TotalHours >= 1 && s.TotalHours % 1 == 0 => $"{s.TotalHours}h",
-        { } s when s.TotalMinutes >= 1 && s.TotalMinutes % 1 == 0 => $"{s.TotalMinutes}m",
-        { } s => $"{s.TotalSeconds}s",
-    };
+        var m = new MessageText(destination);
+        m.Add("[");
+        m.Add(Rule.Level);
+        m.Add("] ");
+        m.Add(Rule.Title);
+        m.Add(": ");
+        for (int i = 0; i < Fields.Count; i++)
+        {
+            if (i > 0) m.Add(" ");
+            m.Add(Fields[i].Key);
+            m.Add("=");
+            m.Add(Fields[i].Value);
+        }
+        if (Value is { } v)
+        {
+            if (Condition is { } c)
+            {
+                m.Add(" value=");
+                m.Add(v, "0.##");
+                m.Add(" (");
+                m.Add(c);
+                m.Add(" in ");
+                AddSpan(ref m, Timespan);
+                m.Add(")");
+            }
+            else
+            {
+                m.Add(" score=");
+                m.Add(v, "0.##");
+                m.Add(" (threshold ");
+                if (Threshold is { } threshold) m.Add(threshold);
+                m.Add(")");
+            }
+        }
+        m.Add(" rule=");
+        m.Add(Rule.Id);
+        written = m.Position;
+        return m.Fits;
+    }
+
+    /// <summary>"1d", "24h"-style text of a correlation timespan ("" for none).</summary>
+    private static void AddSpan(ref MessageText m, TimeSpan? t)
+    {
+        if (t is not { } s) return;
+        if (s.TotalDays >= 1 && s.TotalDays % 1 == 0)
+        {
+            m.Add(s.TotalDays, null);
+            m.Add("d");
+        }
+        else if (s.TotalHours >= 1 && s.TotalHours % 1 == 0)
+        {
+            m.Add(s.TotalHours, null);
+            m.Add("h");
+        }
+        else if (s.TotalMinutes >= 1 && s.TotalMinutes % 1 == 0)
+        {
+            m.Add(s.TotalMinutes, null);
+            m.Add("m");
+        }
+        else
+        {
+            m.Add(s.TotalSeconds, null);
+            m.Add("s");
+        }
+    }
+
+    /// <summary>Appends to a span; remembers when something did not fit.</summary>
+    private ref struct MessageText(Span<char> destination)
+    {
+        private readonly Span<char> _destination = destination;
+        public int Position;
+        public bool Fits = true;
+
+        public void Add(string? text)
+        {
+            if (text is null || !Fits) return;
+            if (!text.AsSpan().TryCopyTo(_destination[Position..])) Fits = false;
+            else Position += text.Length;
+        }
+
+        public void Add(double value, string? format)
+        {
+            if (!Fits) return;
+            if (value.TryFormat(_destination[Position..], out int n, format)) Position += n;
+            else Fits = false;
+        }
+
+        public void Add(long value)
+        {
+            if (!Fits) return;
+            if (value.TryFormat(_destination[Position..], out int n)) Position += n;
+            else Fits = false;
+        }
+    }
 }

@@ -138,10 +138,20 @@ public static class FlowDocumentWriter
     {
         ref readonly FlowRecord f = ref flowEvent.Flow;
         bool hasEnd = f.EndNs != 0;
-        long timestampNs = hasEnd ? f.EndNs : f.ReceivedNs;
+
+        // Every address and time is formatted once, however many fields carry it.
+        Span<byte> received = stackalloc byte[DateBuffer];
+        received = received[..FormatDate(f.ReceivedNs, received)];
+        Span<byte> end = stackalloc byte[DateBuffer];
+        end = hasEnd ? end[..FormatDate(f.EndNs, end)] : default;
+        Span<byte> source = stackalloc byte[IpBuffer];
+        source = source[..FormatIp(f.SourceAddress, source)];
+        Span<byte> destination = stackalloc byte[IpBuffer];
+        destination = destination[..FormatIp(f.DestinationAddress, destination)];
+        Span<byte> scratch = stackalloc byte[IpBuffer];
 
         writer.WriteStartObject();
-        WriteDate(writer, Timestamp, timestampNs);
+        WriteText(writer, Timestamp, hasEnd ? end : received);
 
         writer.WriteStartObject(Event);
         writer.WriteString(Kind, KindEvent);
@@ -154,14 +164,14 @@ public static class FlowDocumentWriter
         writer.WriteString(Action, NetworkFlow);
         writer.WriteString(Dataset, FlowDataset);
         writer.WriteString(Module, FlowRelayName);
-        WriteDate(writer, Created, f.ReceivedNs);
+        WriteText(writer, Created, received);
         if (f.StartNs != 0) WriteDate(writer, Start, f.StartNs);
-        if (hasEnd) WriteDate(writer, End, f.EndNs);
+        if (hasEnd) WriteText(writer, End, end);
         if (f.StartNs != 0 && hasEnd && f.EndNs >= f.StartNs) writer.WriteNumber(Duration, f.EndNs - f.StartNs);
         writer.WriteEndObject();
 
         writer.WriteStartObject(Observer);
-        WriteIp(writer, Ip, f.Exporter);
+        WriteText(writer, Ip, scratch[..FormatIp(f.Exporter, scratch)]);
         if ((f.Present & FlowFields.Interfaces) != 0)
         {
             WriteInterface(writer, Ingress, f.InputInterface);
@@ -174,7 +184,7 @@ public static class FlowDocumentWriter
         bool hasReverse = (f.Present & FlowFields.ReverseCounters) != 0;
 
         writer.WriteStartObject(Source);
-        WriteIp(writer, Ip, f.SourceAddress);
+        WriteText(writer, Ip, source);
         if (hasPorts) writer.WriteNumber(Port, f.SourcePort);
         writer.WriteNumber(Bytes, f.Bytes);
         writer.WriteNumber(Packets, f.Packets);
@@ -183,7 +193,7 @@ public static class FlowDocumentWriter
         writer.WriteEndObject();
 
         writer.WriteStartObject(Destination);
-        WriteIp(writer, Ip, f.DestinationAddress);
+        WriteText(writer, Ip, destination);
         if (hasPorts) writer.WriteNumber(Port, f.DestinationPort);
         if (hasReverse)
         {
@@ -198,9 +208,9 @@ public static class FlowDocumentWriter
         {
             bool cs = flowEvent.ClientIsSource;
             // Each side's bytes only from this record's own counters, so sums over documents never double count.
-            WriteParty(writer, Client, cs ? f.SourceAddress : f.DestinationAddress, cs ? f.SourcePort : f.DestinationPort, hasPorts,
+            WriteParty(writer, Client, cs ? source : destination, cs ? f.SourcePort : f.DestinationPort, hasPorts,
                 cs || hasReverse, cs ? f.Bytes : f.ReverseBytes, cs ? f.Packets : f.ReversePackets);
-            WriteParty(writer, Server, cs ? f.DestinationAddress : f.SourceAddress, cs ? f.DestinationPort : f.SourcePort, hasPorts,
+            WriteParty(writer, Server, cs ? destination : source, cs ? f.DestinationPort : f.SourcePort, hasPorts,
                 !cs || hasReverse, cs ? f.ReverseBytes : f.Bytes, cs ? f.ReversePackets : f.Packets);
         }
 
@@ -208,7 +218,7 @@ public static class FlowDocumentWriter
         {
             AssetInfo? asset = flowEvent.InternalSide == InternalSide.Source ? flowEvent.SourceAsset : flowEvent.DestinationAsset;
             writer.WriteStartObject(Host);
-            WriteIp(writer, Ip, flowEvent.InternalHost);
+            WriteText(writer, Ip, InternalHostText(flowEvent.InternalSide, source, destination));
             if (asset is not null) writer.WriteString(Name, asset.Name);
             writer.WriteEndObject();
         }
@@ -240,8 +250,8 @@ public static class FlowDocumentWriter
 
         writer.WriteStartObject(Related);
         writer.WriteStartArray(Ip);
-        WriteIpValue(writer, f.SourceAddress);
-        if (f.DestinationAddress != f.SourceAddress) WriteIpValue(writer, f.DestinationAddress);
+        if (source.Length > 0) writer.WriteStringValue(source);
+        if (f.DestinationAddress != f.SourceAddress && destination.Length > 0) writer.WriteStringValue(destination);
         writer.WriteEndArray();
         writer.WriteEndObject();
 
@@ -287,7 +297,7 @@ public static class FlowDocumentWriter
         writer.WriteNumber(RawBytes, f.RawBytes);
         writer.WriteNumber(RawPackets, f.RawPackets);
         writer.WriteEndObject();
-        WriteEnrichment(writer, flowEvent);
+        WriteEnrichment(writer, flowEvent, InternalHostText(flowEvent.InternalSide, source, destination));
         if (flowEvent.ExcludedBy is not null) writer.WriteString(ExcludedBy, flowEvent.ExcludedBy);
         writer.WriteEndObject();
 
@@ -318,7 +328,7 @@ public static class FlowDocumentWriter
     private static readonly JsonEncodedText TransportAh = JsonEncodedText.Encode("ah");
 
     /// <summary>The flowrelay.* enrichment fields: zones, sites, assets, DNS join, client/server reason, upload/download.</summary>
-    private static void WriteEnrichment(Utf8JsonWriter writer, in FlowEvent e)
+    private static void WriteEnrichment(Utf8JsonWriter writer, in FlowEvent e, ReadOnlySpan<byte> internalHost)
     {
         WriteSide(writer, Source, e.SourceZones, e.SourceSite, e.SourceAsset, null);
         WriteSide(writer, Destination, e.DestinationZones, e.DestinationSite, e.DestinationAsset, e.DestinationResolved);
@@ -332,7 +342,7 @@ public static class FlowDocumentWriter
         if (e.InternalSide != InternalSide.None)
         {
             writer.WriteStartObject(InternalHost);
-            WriteIp(writer, Ip, e.InternalHost);
+            WriteText(writer, Ip, internalHost);
             writer.WriteEndObject();
             writer.WriteStartObject(Upload);
             writer.WriteNumber(Bytes, e.UploadBytes);
@@ -371,10 +381,10 @@ public static class FlowDocumentWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteParty(Utf8JsonWriter writer, JsonEncodedText name, IpAddr ip, ushort port, bool hasPort, bool hasCounters, ulong bytes, ulong packets)
+    private static void WriteParty(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> ip, ushort port, bool hasPort, bool hasCounters, ulong bytes, ulong packets)
     {
         writer.WriteStartObject(name);
-        WriteIp(writer, Ip, ip);
+        WriteText(writer, Ip, ip);
         if (hasPort) writer.WriteNumber(Port, port);
         if (hasCounters)
         {
@@ -450,25 +460,32 @@ public static class FlowDocumentWriter
         if (address.TryFormat(buf, out int n)) writer.WriteString(name, buf[..n]);
     }
 
-    private static void WriteIpValue(Utf8JsonWriter writer, IpAddr address)
+    private const int IpBuffer = 48, DateBuffer = 40;
+
+    /// <summary>The address as text, or nothing when it is not set.</summary>
+    private static int FormatIp(IpAddr address, Span<byte> buffer) => address.IsSet && address.TryFormat(buffer, out int n) ? n : 0;
+
+    /// <summary>What <see cref="FlowEvent.InternalHost"/> formats to.</summary>
+    private static ReadOnlySpan<byte> InternalHostText(InternalSide side, ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination) => side switch
     {
-        if (!address.IsSet) return;
-        Span<byte> buf = stackalloc byte[48];
-        if (address.TryFormat(buf, out int n)) writer.WriteStringValue(buf[..n]);
+        InternalSide.Source => source,
+        InternalSide.Destination => destination,
+        _ => default,
+    };
+
+    /// <summary>A string member when there is text (an address or time that formatted); nothing otherwise.</summary>
+    private static void WriteText(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> text)
+    {
+        if (text.Length > 0) writer.WriteString(name, text);
     }
+
+    /// <summary>The time as <see cref="WriteDate(Utf8JsonWriter, JsonEncodedText, long)"/> writes it; 0 when it cannot be.</summary>
+    private static int FormatDate(long unixNs, Span<byte> buffer) => Iso8601.Format(unixNs, buffer);
 
     /// <summary>Writes a Unix-nanosecond time as an ISO 8601 UTC string with millisecond precision.</summary>
     internal static void WriteDate(Utf8JsonWriter writer, JsonEncodedText name, long unixNs)
     {
-        Span<byte> buf = stackalloc byte[40];
-        if (Iso8601.TryFormatUtcMillis(unixNs, buf))
-        {
-            writer.WriteString(name, buf[..Iso8601.Length]);
-        }
-        else if (DateTime.UnixEpoch.AddTicks(unixNs / 100).TryFormat(buf, out int n, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture))
-        {
-            // Before 1970: rare enough (a broken exporter clock) for the general formatter.
-            writer.WriteString(name, buf[..n]);
-        }
+        Span<byte> buf = stackalloc byte[DateBuffer];
+        WriteText(writer, name, buf[..FormatDate(unixNs, buf)]);
     }
 }

@@ -71,20 +71,27 @@ public readonly struct IpAddr : IEquatable<IpAddr>
     {
         bytesWritten = 0;
         if (Family == 0) return false;
-        Span<byte> raw = stackalloc byte[16];
-        int n = WriteBytes(raw);
-        if (n == 4)
+        if (Family == 4)
         {
+            // Four decimal octets; digits written by hand (the number formatter costs more than the rest of an address).
+            uint v = (uint)Lo;
+            int length = 3 + DecimalLength(v >> 24) + DecimalLength((v >> 16) & 0xFF) + DecimalLength((v >> 8) & 0xFF) + DecimalLength(v & 0xFF);
+            if (utf8Destination.Length < length) return false;
             int pos = 0;
-            for (int i = 0; i < 4; i++)
+            for (int shift = 24; shift >= 0; shift -= 8)
             {
-                if (i > 0)
+                uint octet = (v >> shift) & 0xFF;
+                if (octet >= 100)
                 {
-                    if (pos >= utf8Destination.Length) return false;
-                    utf8Destination[pos++] = (byte)'.';
+                    utf8Destination[pos++] = (byte)('0' + octet / 100);
+                    utf8Destination[pos++] = (byte)('0' + octet / 10 % 10);
                 }
-                if (!raw[i].TryFormat(utf8Destination[pos..], out int w)) return false;
-                pos += w;
+                else if (octet >= 10)
+                {
+                    utf8Destination[pos++] = (byte)('0' + octet / 10);
+                }
+                utf8Destination[pos++] = (byte)('0' + octet % 10);
+                if (shift > 0) utf8Destination[pos++] = (byte)'.';
             }
             bytesWritten = pos;
             return true;
@@ -124,11 +131,24 @@ public readonly struct IpAddr : IEquatable<IpAddr>
                 continue;
             }
             if (i > 0 && i != bestStart + bestLen) dest[pos++] = (byte)':';
-            g[i].TryFormat(dest[pos..], out int w, "x");
-            pos += w;
+            pos += WriteHex(g[i], dest[pos..]);
         }
         written = pos;
         return true;
+    }
+
+    private static int DecimalLength(uint octet) => octet >= 100 ? 3 : octet >= 10 ? 2 : 1;
+
+    /// <summary>A group as lower-case hex without leading zeros; returns the digits written.</summary>
+    private static int WriteHex(ushort group, Span<byte> dest)
+    {
+        int digits = group >= 0x1000 ? 4 : group >= 0x100 ? 3 : group >= 0x10 ? 2 : 1;
+        for (int i = digits - 1; i >= 0; i--)
+        {
+            dest[i] = "0123456789abcdef"u8[group & 0xF];
+            group >>= 4;
+        }
+        return digits;
     }
 
     /// <summary>Converts to <see cref="IPAddress"/> (allocates; not for the hot path).</summary>

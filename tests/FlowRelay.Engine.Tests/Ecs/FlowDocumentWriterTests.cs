@@ -194,13 +194,18 @@ public class FlowDocumentWriterTests
         Assert.Equal(parsed.ToString(), System.Text.Encoding.ASCII.GetString(buf[..n]));
     }
 
-    [Fact]
-    public void Writing_a_document_allocates_nothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the options of NdjsonFileSink and SpoolDocumentWriter
+    public void Writing_a_document_allocates_nothing(bool relaxedEncoder)
     {
         FlowEvent v4 = EnrichedEvent();
         FlowEvent v6 = EnrichedEvent("fd99::1", "2001:218::1");
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
-        var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        {
+            SkipValidation = true, Encoder = relaxedEncoder ? System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping : null,
+        });
         for (int i = 0; i < 100; i++) Write(writer, buffer, v4, v6);
 
         long before = GC.GetAllocatedBytesForCurrentThread();

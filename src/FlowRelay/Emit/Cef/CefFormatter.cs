@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using FlowRelay.Engine.Alerts;
+using FlowRelay.Engine.Ecs;
 using FlowRelay.Engine.Events;
 using FlowRelay.Engine.Risk;
 
@@ -39,16 +40,20 @@ public sealed class CefFormatter
     private readonly CefWriter _cef;
     private readonly SyslogHeader _header;
     private readonly int _facility;
-    private readonly string _hostname;
-    private readonly string _appName;
+
+    // The syslog header's constant parts, as ASCII bytes (anything else becomes '?').
+    private readonly byte[] _afterTime;
+
+    // Text assembled before escaping (evidence, lists, the message); grows, never shrinks.
+    private char[] _text = new char[1024];
 
     public CefFormatter(SyslogHeader header, int facility, string hostname, string appName = "flowrelay")
     {
         _cef = new CefWriter(_buffer);
         _header = header;
         _facility = facility;
-        _hostname = string.IsNullOrWhiteSpace(hostname) ? "-" : hostname.Replace(' ', '_');
-        _appName = appName;
+        string host = string.IsNullOrWhiteSpace(hostname) ? "-" : hostname.Replace(' ', '_');
+        _afterTime = System.Text.Encoding.ASCII.GetBytes(header == SyslogHeader.Rfc5424 ? $" {host} {appName} - CEF - " : $" {host} {appName}: ");
     }
 
     public const string Vendor = "FlowRelay";
@@ -85,6 +90,7 @@ public sealed class CefFormatter
         _cef.Extension("rt"u8, a.TimeNs / 1_000_000);
         _cef.Extension("cat"u8, a.Kind, 1023);
         string? src = Field(a, "source.ip") ?? a.Host, dst = Field(a, "destination.ip");
+        // No string is built per alert: joined lists and the message are assembled in _text.
         Address("src"u8, "c6a2"u8, "c6a2Label"u8, "Source IPv6 Address", src);
         Address("dst"u8, "c6a3"u8, "c6a3Label"u8, "Destination IPv6 Address", dst);
         if (Field(a, "destination.port") is { } dpt && int.TryParse(dpt, NumberStyles.None, CultureInfo.InvariantCulture, out int port)) _cef.Extension("dpt"u8, port);
@@ -95,17 +101,17 @@ public sealed class CefFormatter
         if (a.Fields.Count > 0)
         {
             _cef.Extension("cs3Label"u8, "evidence");
-            _cef.Extension("cs3"u8, string.Join(" ", a.Fields.Select(f => f.Key + "=" + f.Value)), 4000);
+            _cef.ExtensionText("cs3"u8, Evidence(a.Fields), 4000);
         }
         if (a.Sample.Count > 0)
         {
             _cef.Extension("cs4Label"u8, a.SampleKind == "dns_question" ? "sampleDnsQuestions" : "sampleCommunityIds");
-            _cef.Extension("cs4"u8, string.Join(",", a.Sample), 4000);
+            _cef.ExtensionText("cs4"u8, Joined(a.Sample), 4000);
         }
         if (r.Tags.Count > 0)
         {
             _cef.Extension("cs5Label"u8, "ruleTags");
-            _cef.Extension("cs5"u8, string.Join(",", r.Tags), 4000);
+            _cef.ExtensionText("cs5"u8, Joined(r.Tags), 4000);
         }
         if (a.RiskScore is { } risk)
         {
@@ -124,7 +130,9 @@ public sealed class CefFormatter
             _cef.Extension("cn2Label"u8, "threshold");
             _cef.Extension("cn2"u8, t);
         }
-        _cef.Extension("msg"u8, a.Message, 1023);
+        int written;
+        while (!a.TryFormatMessage(_text, out written)) _text = new char[_text.Length * 2];
+        _cef.ExtensionText("msg"u8, _text.AsSpan(0, written), 1023);
         return _buffer.WrittenMemory;
     }
 
@@ -140,7 +148,7 @@ public sealed class CefFormatter
         _cef.Extension("cs1Label"u8, "rule");
         _cef.Extension("cs1"u8, risk.RuleId, 4000);
         _cef.Extension("cs2Label"u8, "riskLevel");
-        _cef.Extension("cs2"u8, risk.Level.ToString(), 4000);
+        _cef.Extension("cs2"u8, LevelName(risk.Level), 4000);
         _cef.Extension("cfp1Label"u8, "threatIndex");
         _cef.Extension("cfp1"u8, risk.Score);
         return _buffer.WrittenMemory;
@@ -163,7 +171,8 @@ public sealed class CefFormatter
         if (!f.DestinationAddress.IsV4) _cef.Extension("c6a3Label"u8, "Destination IPv6 Address");
         _cef.Extension("spt"u8, f.SourcePort);
         _cef.Extension("dpt"u8, f.DestinationPort);
-        _cef.Extension("proto"u8, ProtocolName(f.Protocol));
+        if (ProtocolName(f.Protocol) is { } proto) _cef.Extension("proto"u8, proto);
+        else _cef.Extension("proto"u8, (long)f.Protocol);
         _cef.Extension("out"u8, (long)Math.Min(f.Bytes, long.MaxValue));
         if (f.ReverseBytes != 0) _cef.Extension("in"u8, (long)Math.Min(f.ReverseBytes, long.MaxValue));
         _cef.Extension("cn1Label"u8, "packets");
@@ -175,7 +184,59 @@ public sealed class CefFormatter
         return _buffer.WrittenMemory;
     }
 
-    private static string ProtocolName(byte p) => p switch { 6 => "TCP", 17 => "UDP", 1 => "ICMP", 58 => "ICMPv6", 47 => "GRE", 50 => "ESP", 132 => "SCTP", _ => p.ToString(CultureInfo.InvariantCulture) };
+    /// <summary>The protocol's name, or null for one written as its number.</summary>
+    private static string? ProtocolName(byte p) => p switch { 6 => "TCP", 17 => "UDP", 1 => "ICMP", 58 => "ICMPv6", 47 => "GRE", 50 => "ESP", 132 => "SCTP", _ => null };
+
+    private static string LevelName(RiskLevel level) => level switch
+    {
+        RiskLevel.Unknown => nameof(RiskLevel.Unknown),
+        RiskLevel.Low => nameof(RiskLevel.Low),
+        RiskLevel.Moderate => nameof(RiskLevel.Moderate),
+        RiskLevel.High => nameof(RiskLevel.High),
+        RiskLevel.Critical => nameof(RiskLevel.Critical),
+        _ => level.ToString(),
+    };
+
+    /// <summary>"key=value key=value" of the alert's fields, in _text.</summary>
+    private ReadOnlySpan<char> Evidence(IReadOnlyList<KeyValuePair<string, string>> fields)
+    {
+        int length = 2 * fields.Count; // "=" and " " per field
+        for (int i = 0; i < fields.Count; i++) length += (fields[i].Key?.Length ?? 0) + (fields[i].Value?.Length ?? 0);
+        var text = Text(length);
+        int o = 0;
+        for (int i = 0; i < fields.Count; i++)
+        {
+            if (i > 0) text[o++] = ' ';
+            fields[i].Key.AsSpan().CopyTo(text[o..]);
+            o += fields[i].Key?.Length ?? 0;
+            text[o++] = '=';
+            fields[i].Value.AsSpan().CopyTo(text[o..]);
+            o += fields[i].Value?.Length ?? 0;
+        }
+        return text[..o];
+    }
+
+    /// <summary>The items joined by commas, in _text.</summary>
+    private ReadOnlySpan<char> Joined(IReadOnlyList<string> items)
+    {
+        int length = items.Count;
+        for (int i = 0; i < items.Count; i++) length += items[i]?.Length ?? 0;
+        var text = Text(length);
+        int o = 0;
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (i > 0) text[o++] = ',';
+            items[i].AsSpan().CopyTo(text[o..]);
+            o += items[i]?.Length ?? 0;
+        }
+        return text[..o];
+    }
+
+    private Span<char> Text(int length)
+    {
+        if (_text.Length < length) _text = new char[Math.Max(length, _text.Length * 2)];
+        return _text;
+    }
 
     private void FlowAddress(ReadOnlySpan<byte> v4Key, ReadOnlySpan<byte> v6Key, FlowRelay.Protocols.Flows.IpAddr address, Span<byte> scratch)
     {
@@ -185,7 +246,16 @@ public sealed class CefFormatter
 
     private void Address(ReadOnlySpan<byte> v4Key, ReadOnlySpan<byte> v6Key, ReadOnlySpan<byte> labelKey, string label, string? text)
     {
-        if (text is null || !IPAddress.TryParse(text, out var ip)) return;
+        if (text is null) return;
+        // The usual forms are parsed and written here without allocating; IPAddress takes the rest.
+        Span<byte> formatted = stackalloc byte[64];
+        if (AddressText.TryCanonical(text, formatted, out int n, out bool isV4))
+        {
+            _cef.ExtensionRaw(isV4 ? v4Key : v6Key, formatted[..n]);
+            if (!isV4) _cef.Extension(labelKey, label);
+            return;
+        }
+        if (!IPAddress.TryParse(text, out var ip)) return;
         if (ip.AddressFamily == AddressFamily.InterNetwork)
         {
             _cef.Extension(v4Key, ip.ToString());
@@ -197,9 +267,10 @@ public sealed class CefFormatter
 
     private static string? Field(Alert a, string name)
     {
-        foreach (var (k, v) in a.Fields)
+        var fields = a.Fields;
+        for (int i = 0; i < fields.Count; i++)
         {
-            if (k == name) return v;
+            if (fields[i].Key == name) return fields[i].Value;
         }
         return null;
     }
@@ -209,11 +280,32 @@ public sealed class CefFormatter
     {
         _buffer.ResetWrittenCount();
         int pri = _facility * 8 + SyslogSeverityOf(cefSeverity);
-        var t = DateTime.UnixEpoch.AddTicks(unixNs / 100);
-        string head = _header == SyslogHeader.Rfc5424
-            ? string.Create(CultureInfo.InvariantCulture, $"<{pri}>1 {t:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} {_hostname} {_appName} - CEF - ")
-            : string.Create(CultureInfo.InvariantCulture, $"<{pri}>{Months[t.Month - 1]} {t.Day,2} {t:HH:mm:ss} {_hostname} {_appName}: ");
-        System.Text.Encoding.ASCII.GetBytes(head, _buffer.GetSpan(head.Length));
-        _buffer.Advance(head.Length);
+        var span = _buffer.GetSpan(64 + _afterTime.Length);
+        span[0] = (byte)'<';
+        pri.TryFormat(span[1..], out int o, default, CultureInfo.InvariantCulture);
+        o++;
+        span[o++] = (byte)'>';
+        if (_header == SyslogHeader.Rfc5424)
+        {
+            span[o++] = (byte)'1';
+            span[o++] = (byte)' ';
+            o += Iso8601.Format(unixNs, span[o..]);
+        }
+        else
+        {
+            // "Mmm dd hh:mm:ss", the day padded with a space.
+            var t = DateTime.UnixEpoch.AddTicks(unixNs / 100);
+            System.Text.Encoding.ASCII.GetBytes(Months[t.Month - 1], span[o..]);
+            o += 3;
+            span[o++] = (byte)' ';
+            if (t.Day < 10) span[o++] = (byte)' ';
+            t.Day.TryFormat(span[o..], out int n, default, CultureInfo.InvariantCulture);
+            o += n;
+            span[o++] = (byte)' ';
+            t.TryFormat(span[o..], out n, "HH:mm:ss", CultureInfo.InvariantCulture);
+            o += n;
+        }
+        _afterTime.CopyTo(span[o..]);
+        _buffer.Advance(o + _afterTime.Length);
     }
 }

@@ -53,6 +53,13 @@ public sealed class CefWriter
         Escaped(value, maxLength, header: false);
     }
 
+    /// <summary>Writes <c>key=value</c> for text held in a span, escaped and cut as <see cref="Extension(ReadOnlySpan{byte}, string?, int)"/> does.</summary>
+    public void ExtensionText(ReadOnlySpan<byte> key, ReadOnlySpan<char> value, int maxLength = 1023)
+    {
+        Key(key);
+        Escaped(value, maxLength, header: false);
+    }
+
     /// <summary>Writes <c>key=number</c>.</summary>
     public void Extension(ReadOnlySpan<byte> key, long value)
     {
@@ -94,10 +101,10 @@ public sealed class CefWriter
 
     private void Raw(ReadOnlySpan<byte> bytes) => _buffer.Write(bytes);
 
-    private void Escaped(string value, int maxLength, bool header)
+    private void Escaped(ReadOnlySpan<char> value, int maxLength, bool header)
     {
         // Cut by characters, never inside a surrogate pair.
-        var s = value.AsSpan();
+        var s = value;
         if (s.Length > maxLength)
         {
             int cut = maxLength;
