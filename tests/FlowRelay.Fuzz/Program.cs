@@ -4,7 +4,7 @@ using SharpFuzz;
 // flowrelay-fuzz TARGET                 libFuzzer mode (run under libfuzzer-dotnet with an instrumented build)
 // flowrelay-fuzz TARGET --afl           AFL mode (afl-fuzz -i corpus/... -- dotnet flowrelay-fuzz.dll TARGET --afl)
 // flowrelay-fuzz TARGET --replay DIR... runs every file once (seed corpus and crash regressions), no fuzzer needed
-// Targets: flow, syslog, syslog-framing, bind, unbound, dnsmasq, zeek-json, cef
+// Targets: flow, syslog, syslog-framing, bind, unbound, dnsmasq, zeek-json, cef, dns-reader
 if (args.Length == 0 || !FuzzTargets.All.TryGetValue(args[0], out var target))
 {
     Console.Error.WriteLine($"usage: flowrelay-fuzz <{string.Join("|", FuzzTargets.All.Keys)}> [--afl | --replay DIR...]");
