@@ -143,7 +143,7 @@ for t in "${TARGETS[@]}"; do
     for f in "${crashes[@]}" "${hangs[@]}"; do
       kind="$(basename "$(dirname "$f")")"
       mkdir -p "$findings/$t/$kind" && cp "$f" "$findings/$t/$kind/"
-      log "FAILED: target '$t' saved a ${kind%s}: $findings/$t/$kind/$(basename "$f") ($(stat -c %s "$f") bytes)"
+      log "FAILED: target '$t' saved a $([[ $kind == crashes ]] && echo crash || echo hang): $findings/$t/$kind/$(basename "$f") ($(stat -c %s "$f") bytes)"
       od -A d -c "$f" | head -n 8 >&2 || true
       # The plain build names the exception a crash input raises.
       if [[ $kind == crashes ]]; then

@@ -17,7 +17,16 @@ if (args.Length > 1 && args[1] == "--replay")
     {
         foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            target(File.ReadAllBytes(file));
+            try
+            {
+                target(File.ReadAllBytes(file));
+            }
+            catch (Exception ex)
+            {
+                // Name the input: the parsers' contract is a status, so this is a finding.
+                Console.Error.WriteLine($"{args[0]}: {file}: {ex}");
+                return 1;
+            }
             files++;
         }
     }
