@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need when it is missing, then runs every test project in FlowRelay.sln.
+# Installs what the tests need when it is missing, then runs every test project in FlowRelay.sln,
+# then a short fuzz run (scripts/fuzz.sh: corpus replay and about 20 s of AFL++ per target).
 # Works from a fresh clone as root on Debian 12 with the .NET 10 SDK. Exits non-zero on any
 # failure. The integration tests need root (they create network namespaces); without root they
 # report themselves as skipped-by-failure rather than silently passing.
@@ -22,6 +23,7 @@ declare -A PROVIDER=(
   [named]=bind9 [dnsmasq]=dnsmasq-base [unbound]=unbound [dig]=dnsutils
   [syslog-ng]=syslog-ng-core [logrotate]=logrotate
   [iodine]=iodine [iodined]=iodine [dns2tcpc]=dns2tcp [dns2tcpd]=dns2tcp
+  [afl-fuzz]=afl++
 )
 
 missing=()
@@ -98,5 +100,14 @@ awk '
   END { if (errors) printf "  %d build error line(s) above\n", errors }
 ' "$LOG" >&2 || true
 rm -f "$LOG"
+
+# Short fuzz run: replays the committed corpus through every fuzz target, then afl-fuzz each for
+# FRTEST_FUZZ_SECONDS (default 20). Runs even when a test failed, so both results show.
+log "scripts/fuzz.sh ${FRTEST_FUZZ_SECONDS:-20} (every fuzz target)"
+fuzz_rc=0
+timeout "${FRTEST_FUZZ_TIMEOUT:-900}" bash "$ROOT/scripts/fuzz.sh" "${FRTEST_FUZZ_SECONDS:-20}" || fuzz_rc=$?
+if ((fuzz_rc != 0)); then log "fuzz run FAILED (exit $fuzz_rc)"; else log "fuzz run: no crash, no hang"; fi
+((rc != 0)) || rc=$fuzz_rc
+
 if ((rc != 0)); then log "FAILED (exit $rc)"; else log "all tests passed"; fi
 exit "$rc"

@@ -33,6 +33,7 @@ public static class FuzzTargets
         ["dnsmasq"] = data => DnsmasqLogParser.Parse(data, 1_795_840_000_000_000_000, out _),
         ["zeek-json"] = data => ZeekDnsJsonParser.Parse(data, out _),
         ["cef"] = data => CefParser.Parse(data, out _),
+        ["dns-reader"] = DnsReader,
     };
 
     /// <summary>
@@ -52,6 +53,26 @@ public static class FuzzTargets
     }
 
     private static FlowDecoder? _decoder;
+
+    /// <summary>
+    /// A whole DNS log through <see cref="DnsLogReader"/>, one line per '\n': format detection,
+    /// the Zeek TSV header state, the dnsmasq query joiner and Unbound's held query line.
+    /// </summary>
+    public static void DnsReader(ReadOnlySpan<byte> data)
+    {
+        var reader = new DnsLogReader(DnsLogFormat.Unknown, new DnsmasqQueryJoiner(maxPending: 16, maxAgeNs: 1_000_000_000));
+        var output = new List<DnsQueryRecord>();
+        long now = 1_795_840_000_000_000_000;
+        while (!data.IsEmpty)
+        {
+            int nl = data.IndexOf((byte)'\n');
+            var line = nl < 0 ? data : data[..nl];
+            data = nl < 0 ? default : data[(nl + 1)..];
+            reader.Read(line, now, output);
+            now += 100_000_000;
+        }
+        reader.Flush(output);
+    }
 
     public static void Syslog(ReadOnlySpan<byte> data) => SyslogParser.Parse(data, 1_795_840_000_000_000_000, out _);
 

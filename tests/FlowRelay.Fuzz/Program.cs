@@ -4,7 +4,7 @@ using SharpFuzz;
 // flowrelay-fuzz TARGET                 libFuzzer mode (run under libfuzzer-dotnet with an instrumented build)
 // flowrelay-fuzz TARGET --afl           AFL mode (afl-fuzz -i corpus/... -- dotnet flowrelay-fuzz.dll TARGET --afl)
 // flowrelay-fuzz TARGET --replay DIR... runs every file once (seed corpus and crash regressions), no fuzzer needed
-// Targets: flow, syslog, syslog-framing, bind, unbound, dnsmasq, zeek-json, cef
+// Targets: flow, syslog, syslog-framing, bind, unbound, dnsmasq, zeek-json, cef, dns-reader
 if (args.Length == 0 || !FuzzTargets.All.TryGetValue(args[0], out var target))
 {
     Console.Error.WriteLine($"usage: flowrelay-fuzz <{string.Join("|", FuzzTargets.All.Keys)}> [--afl | --replay DIR...]");
@@ -17,7 +17,16 @@ if (args.Length > 1 && args[1] == "--replay")
     {
         foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            target(File.ReadAllBytes(file));
+            try
+            {
+                target(File.ReadAllBytes(file));
+            }
+            catch (Exception ex)
+            {
+                // Name the input: the parsers' contract is a status, so this is a finding.
+                Console.Error.WriteLine($"{args[0]}: {file}: {ex}");
+                return 1;
+            }
             files++;
         }
     }
