@@ -235,6 +235,20 @@ public sealed class UploadReplayTests : IDisposable
     }
 
     [Fact]
+    public void A_group_object_reused_for_a_new_host_starts_empty()
+    {
+        // Two groups at most: the third host takes over the evicted first host's state object.
+        var (engine, sink) = Bundled(new RuleEngineOptions { MaxGroups = 2 });
+        Run(engine, Flow("10.0.0.1", Internet, 15 * MB, Sec(0)));
+        Run(engine, Flow("10.0.0.2", Internet, 1000, Sec(1)));
+        Run(engine, Flow("10.0.0.3", Internet, 6 * MB, Sec(2)));  // evicts 10.0.0.1: its 15 MB must not carry over
+        Run(engine, Flow("10.0.0.1", Internet, 6 * MB, Sec(3)));  // back, with its 15 MB gone (counted as evicted)
+        Assert.Empty(sink.Of(Upload));
+        Run(engine, Flow("10.0.0.1", Internet, 15 * MB, Sec(4))); // 6 + 15 > 20 MB in its new window
+        Assert.Equal("10.0.0.1", Assert.Single(sink.Of(Upload)).Host);
+    }
+
+    [Fact]
     public void State_stays_bounded_under_a_flood_of_distinct_hosts()
     {
         var (engine, _) = Bundled(new RuleEngineOptions { MaxGroups = 1000 });

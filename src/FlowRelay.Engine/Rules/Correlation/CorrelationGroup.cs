@@ -3,12 +3,30 @@ namespace FlowRelay.Engine.Rules.Correlation;
 /// <summary>The state of one group key of one correlation.</summary>
 internal sealed class CorrelationGroup(GroupKey key, string[] keyText, SlidingWindow window)
 {
-    public GroupKey Key { get; } = key;
+    public GroupKey Key { get; private set; } = key;
 
     /// <summary>Neighbours in the correlation's recency list (<see cref="Newer"/> toward the most recently updated).</summary>
     public CorrelationGroup? Newer, Older;
 
-    public string[] KeyText { get; } = keyText;
+    public string[] KeyText { get; private set; } = keyText;
+
+    /// <summary>
+    /// Makes this object the state of another key (the group it held was just evicted), keeping
+    /// its window's arrays: under more hosts than <c>rules.max_groups</c> every new group would
+    /// otherwise allocate its state, and the churn fills generation 2.
+    /// </summary>
+    public void Reuse(GroupKey key, string[] keyText)
+    {
+        Key = key;
+        KeyText = keyText; // a new array: alerts already raised keep the old one
+        Window.Clear();
+        Distinct?.Clear();
+        if (Seen is not null) Array.Fill(Seen, long.MinValue);
+        if (ChainStart is not null) Array.Fill(ChainStart, long.MinValue);
+        LastSeenNs = 0;
+        LastAlertNs = long.MinValue;
+        Newer = Older = null;
+    }
     public SlidingWindow Window { get; } = window;
 
     /// <summary>value_count: value → newest bucket it was seen in.</summary>

@@ -287,8 +287,10 @@ internal sealed class CorrelationState
 
     private CorrelationGroup Create(GroupKey key, string[] text)
     {
-        while (_groups.Count >= _options.MaxGroups && _oldest is not null) RemoveOldest();
-        var g = new CorrelationGroup(key, text, new SlidingWindow(_spanBuckets, _lateBuckets));
+        CorrelationGroup? reused = null;
+        while (_groups.Count >= _options.MaxGroups && _oldest is not null) reused = RemoveOldest();
+        var g = reused ?? new CorrelationGroup(key, text, new SlidingWindow(_spanBuckets, _lateBuckets));
+        if (reused is not null) reused.Reuse(key, text);
         _groups[key] = g;
         Link(g);
         return g;
@@ -299,7 +301,7 @@ internal sealed class CorrelationState
     // lateness have passed (nothing was lost), as evicted otherwise (its partial counts are lost).
     private CorrelationGroup? _newest, _oldest;
 
-    private void RemoveOldest()
+    private CorrelationGroup RemoveOldest()
     {
         var g = _oldest!;
         long horizon = _maxTimeNs - Plan.Rule.Timespan.Ticks * 100 - _latenessNs;
@@ -307,6 +309,7 @@ internal sealed class CorrelationState
         else Evicted++;
         Unlink(g);
         _groups.Remove(g.Key);
+        return g;
     }
 
     private void Touch(CorrelationGroup g)
