@@ -303,9 +303,7 @@ public static class DnsDocumentWriter
     {
         ReadOnlySpan<char> name = e.Query.QueryName.AsSpan();
         if (name.IsEmpty) return;
-        var sub = e.RegisteredStart > 0 ? name[..(e.RegisteredStart - 1)] : ReadOnlySpan<char>.Empty;
-        // DnsEvent.Create computed them once for the rules; events built another way compute them here.
-        var f = e.NameFeatures.Length > 0 ? e.NameFeatures : DnsNameFeatures.Compute(name, sub);
+        var f = e.Features;
         writer.WriteNumber(Length, name.Length);
         if (f.LabelCount > 0) writer.WriteNumber(LabelCount, f.LabelCount);
         if (f.LongestLabelLength > 0) writer.WriteNumber(LongestLabel, f.LongestLabelLength);

@@ -38,6 +38,16 @@ public struct DnsEvent : FlowRelay.Engine.Rules.IRuleEvent<DnsEvent>
     /// </summary>
     public FlowRelay.Engine.Enrich.DnsNameFeatures NameFeatures;
 
+    /// <summary>The question name's shape: <see cref="NameFeatures"/> when <see cref="Create"/> computed it, else computed now (events built another way, as in tests).</summary>
+    public readonly FlowRelay.Engine.Enrich.DnsNameFeatures Features =>
+        NameFeatures.Length > 0 || string.IsNullOrEmpty(Query.QueryName) ? NameFeatures : ComputeNameFeatures();
+
+    private readonly FlowRelay.Engine.Enrich.DnsNameFeatures ComputeNameFeatures()
+    {
+        var name = (Query.QueryName ?? "").AsSpan();
+        return FlowRelay.Engine.Enrich.DnsNameFeatures.Compute(name, RegisteredStart > 0 ? name[..(RegisteredStart - 1)] : ReadOnlySpan<char>.Empty);
+    }
+
     /// <summary>The Sigma filter (name, else id) that removed this query from a rule it matched (<c>flowrelay.excluded_by</c>), or null.</summary>
     public string? ExcludedBy;
 
@@ -95,8 +105,7 @@ public struct DnsEvent : FlowRelay.Engine.Rules.IRuleEvent<DnsEvent>
             e.SuffixStart = suffix;
             e.RegisteredStart = registered;
         }
-        var name = e.Query.QueryName.AsSpan();
-        e.NameFeatures = FlowRelay.Engine.Enrich.DnsNameFeatures.Compute(name, e.RegisteredStart > 0 ? name[..(e.RegisteredStart - 1)] : ReadOnlySpan<char>.Empty);
+        e.NameFeatures = e.ComputeNameFeatures();
         return e;
     }
 }

@@ -45,14 +45,7 @@ public static class DnsEventFields
         .Number("flowrelay.dns.question.subdomain_entropy_millibits", static (in DnsEvent e, out long v) => (v = (long)Math.Round(Features(e).SubdomainEntropy * 1000)) >= 0 && e.RegisteredStart > 0)
         .Text("flowrelay.dns.question.encoding", static (in DnsEvent e, Span<byte> d) => Encoding(Features(e), d));
 
-    // Computed once per event by DnsEvent.Create; events built another way (tests) compute it here.
-    private static DnsNameFeatures Features(in DnsEvent e)
-    {
-        if (e.NameFeatures.Length > 0 || string.IsNullOrEmpty(e.Query.QueryName)) return e.NameFeatures;
-        var name = (e.Query.QueryName ?? "").AsSpan();
-        var sub = e.RegisteredStart > 0 ? name[..(e.RegisteredStart - 1)] : ReadOnlySpan<char>.Empty;
-        return DnsNameFeatures.Compute(name, sub);
-    }
+    private static DnsNameFeatures Features(in DnsEvent e) => e.Features;
 
     private static int Encoding(in DnsNameFeatures f, Span<byte> d) =>
         f.LooksLikeHex ? Str("hex", d) : f.LooksLikeBase32 ? Str("base32", d) : f.LooksLikeBase64 ? Str("base64", d) : -1;
