@@ -208,9 +208,11 @@ public class FlowDocumentWriterTests
         });
         for (int i = 0; i < 100; i++) Write(writer, buffer, v4, v6);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) Write(writer, buffer, v4, v6);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Least of five rounds (Allocations.Least): a one-off allocation failed this test once; a per-document one shows in every round.
+        long allocated = Allocations.Least(() =>
+        {
+            for (int i = 0; i < 1000; i++) Write(writer, buffer, v4, v6);
+        });
 
         Assert.Equal(0, allocated);
 
