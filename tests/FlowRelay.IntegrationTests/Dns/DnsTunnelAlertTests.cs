@@ -248,7 +248,10 @@ public sealed class DnsTunnelAlertTests(ITestOutputHelper output)
         var sink = server.Start("socat", "-u", $"TCP4-LISTEN:{port},bind={listenIp},reuseaddr", $"CREATE:{received}");
         lock (processes) processes.Add(sink);
         await WaitForTcpPortAsync(server, port, sink, diagnostics);
-        var send = client.Start("socat", "-u", $"OPEN:{payload}", connect);
+        // shut-none and -t: at the payload's end socat keeps the connection open (up to the bound)
+        // instead of closing it at once; a close right behind the last write lost dns2tcp's last
+        // chunk once in CI (32,625 of 32,768 bytes arrived).
+        var send = client.Start("socat", "-u", "-t", ((int)Bound.TotalSeconds).ToString(CultureInfo.InvariantCulture), $"OPEN:{payload}", connect + ",shut-none");
         lock (processes) processes.Add(send);
         await Wait.UntilAsync(() =>
         {
