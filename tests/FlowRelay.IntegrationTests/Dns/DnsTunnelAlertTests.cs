@@ -146,7 +146,10 @@ public sealed class DnsTunnelAlertTests(ITestOutputHelper output)
             await WaitForTcpPortAsync(dns2tcpNs, Dns2tcpLocalPort, dns2tcpc, Diagnostics);
             var dns2tcpStart = DateTimeOffset.UtcNow;
             await TransferAsync(resolver, dns2tcpNs, dir.Combine("dns2tcp"), "127.0.0.1", Dns2tcpSinkPort,
-                $"TCP4:127.0.0.1:{Dns2tcpLocalPort}", Dns2tcpPayloadBytes, processes, Diagnostics);
+                $"TCP4:127.0.0.1:{Dns2tcpLocalPort}", Dns2tcpPayloadBytes, processes, Diagnostics,
+                // dns2tcp loses the tail of a transfer under load (32,375 and 32,625 of 32,768 bytes in
+                // two clean CI runs): half of it is far more traffic than the alerts need.
+                enough: Dns2tcpPayloadBytes / 2);
             var dns2tcpEnd = DateTimeOffset.UtcNow;
             await Wait.UntilAsync(() =>
             {
@@ -240,8 +243,10 @@ public sealed class DnsTunnelAlertTests(ITestOutputHelper output)
     /// dns2tcp takes seconds to pass on).
     /// </summary>
     private static async Task TransferAsync(NetworkNamespace server, NetworkNamespace client, string dir, string listenIp, int port,
-        string connect, int bytes, List<ChildProcess> processes, Func<string> diagnostics)
+        string connect, int bytes, List<ChildProcess> processes, Func<string> diagnostics, int? enough = null)
     {
+        // enough: how many bytes must arrive (all by default). What arrived must be the payload's start.
+        int need = enough ?? bytes;
         Directory.CreateDirectory(dir);
         string payload = Path.Combine(dir, "payload"), received = Path.Combine(dir, "received");
         await File.WriteAllBytesAsync(payload, RandomNumberGenerator(bytes));
@@ -256,9 +261,10 @@ public sealed class DnsTunnelAlertTests(ITestOutputHelper output)
         await Wait.UntilAsync(() =>
         {
             if (send.HasExited && send.ExitCode != 0) throw new InvalidOperationException($"socat sending through the tunnel exited ({send.ExitCode})\n{diagnostics()}");
-            return File.Exists(received) && new FileInfo(received).Length >= bytes;
-        }, Bound, $"{bytes} bytes through the tunnel to {listenIp}:{port}", () => $"received {(File.Exists(received) ? new FileInfo(received).Length : 0)}\n{diagnostics()}");
-        Assert.Equal(await File.ReadAllBytesAsync(payload), await File.ReadAllBytesAsync(received));
+            return File.Exists(received) && new FileInfo(received).Length >= need;
+        }, Bound, $"{need} of {bytes} bytes through the tunnel to {listenIp}:{port}", () => $"received {(File.Exists(received) ? new FileInfo(received).Length : 0)}\n{diagnostics()}");
+        var got = await File.ReadAllBytesAsync(received);
+        Assert.Equal((await File.ReadAllBytesAsync(payload)).AsSpan(0, got.Length).ToArray(), got);
     }
 
     private static byte[] RandomNumberGenerator(int bytes) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes);
