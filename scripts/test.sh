@@ -99,6 +99,15 @@ awk '
   / error [A-Z]+[0-9]+:/ { errors++ }
   END { if (errors) printf "  %d build error line(s) above\n", errors }
 ' "$LOG" >&2 || true
+# The names and first lines of the failures, printed again at the very end: a CI log that keeps
+# only its tail still says which test failed and why.
+FAILURES="$(mktemp /tmp/flowrelay-failures.XXXXXX.txt)"
+awk '
+  /^ +Failed [A-Za-z_][A-Za-z0-9_.]*/ { grab = 1; lines = 0; print; next }
+  grab && /^ +(Stack Trace|Standard Output Messages):/ { grab = 0; next }
+  grab && /^ +(Passed|Skipped|Failed) / { grab = 0 }
+  grab && lines < 14 { print; lines++ }
+' "$LOG" >"$FAILURES" 2>/dev/null || true
 rm -f "$LOG"
 
 # Short fuzz run: replays the committed corpus through every fuzz target, then afl-fuzz each for
@@ -109,5 +118,10 @@ timeout "${FRTEST_FUZZ_TIMEOUT:-900}" bash "$ROOT/scripts/fuzz.sh" "${FRTEST_FUZ
 if ((fuzz_rc != 0)); then log "fuzz run FAILED (exit $fuzz_rc)"; else log "fuzz run: no crash, no hang"; fi
 ((rc != 0)) || rc=$fuzz_rc
 
+if [[ -s "$FAILURES" ]]; then
+  log "failed tests (name and the first lines of the message):"
+  cat "$FAILURES" >&2
+fi
+rm -f "$FAILURES"
 if ((rc != 0)); then log "FAILED (exit $rc)"; else log "all tests passed"; fi
 exit "$rc"
