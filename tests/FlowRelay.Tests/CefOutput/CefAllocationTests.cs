@@ -48,9 +48,12 @@ public class CefAllocationTests
 
         long total = 0;
         for (int i = 0; i < 100; i++) total += FormatAll(formatter, alerts, risks, flows);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) total += FormatAll(formatter, alerts, risks, flows);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The least of several rounds: a per-message allocation shows in every round, what the
+        // runtime allocates once while it tiers the methods up does not.
+        long allocated = Allocations.Least(() =>
+        {
+            for (int i = 0; i < 1000; i++) total += FormatAll(formatter, alerts, risks, flows);
+        });
 
         Assert.True(total > 0);
         Assert.Equal(0, allocated);
