@@ -22,6 +22,7 @@ public sealed class ExporterStream
     private readonly int _hosts;
     private readonly uint _hostStride;
     private readonly long _bootMs;
+    private readonly double _directDnsShare;
     private uint _hostCursor;
     private int _poolCursor;
     private int _sinceTemplate;
@@ -44,13 +45,14 @@ public sealed class ExporterStream
     /// Builds exporter number <paramref name="index"/> (its observation domain / source id is index + 1);
     /// <paramref name="bootMs"/> is the Unix ms it "booted" (IPFIX systemInitTimeMilliseconds, the v9 sysUptime base).
     /// </summary>
-    public ExporterStream(ExportFormat format, int index, int recordsPerPacket, int templateRefresh, int hosts, double ipv6Share, int seed, long bootMs)
+    public ExporterStream(ExportFormat format, int index, int recordsPerPacket, int templateRefresh, int hosts, double ipv6Share, int seed, long bootMs, double directDnsShare = 0.02)
     {
         _format = format;
         _domain = (uint)index + 1;
         _templateRefresh = templateRefresh;
         _hosts = hosts;
         _bootMs = bootMs;
+        _directDnsShare = directDnsShare;
         var rng = new Random(unchecked(seed * 7919 + index));
         // A stride coprime with the host count walks every host once per cycle, in a scattered order.
         _hostStride = CoprimeStride(hosts, rng);
@@ -203,6 +205,10 @@ public sealed class ExporterStream
             // Three in four records are outbound (internal client → internet); the rest are the replies.
             bool outbound = rng.NextDouble() < 0.75;
             uint external = ExternalAddress(rng);
+            // DNS goes to the network's own resolvers, as clients in a managed network do; a small
+            // share goes straight to an internet resolver (what the resolver-policy rule looks for).
+            bool viaResolver = proto == 17 && port == 53 && rng.NextDouble() >= _directDnsShare;
+            if (viaResolver) external = rng.Next(2) == 0 ? 0x0AFF0035u : 0x0AFF0135u; // 10.255.0.53, 10.255.1.53 (outside the hosts' range)
             ushort ephemeral = (ushort)rng.Next(32768, 61000);
             // Mostly small flows; one in a thousand is a large upload, so exfiltration rules have something to see.
             ulong bytes = rng.NextDouble() < 0.001 ? (ulong)rng.Next(5_000_000, 50_000_000) : (ulong)Math.Min(uint.MaxValue, Math.Exp(rng.NextDouble() * 12) + 40);
@@ -211,8 +217,9 @@ public sealed class ExporterStream
             {
                 rng.NextBytes(v6);
                 v6[0] = 0xfd; v6[1] = 0x00; // internal side: ULA
-                w.Bytes(outbound ? v6 : Global6(rng));
-                w.Bytes(outbound ? Global6(rng) : v6);
+                byte[] far = viaResolver ? Resolver6 : Global6(rng);
+                w.Bytes(outbound ? v6 : far);
+                w.Bytes(outbound ? far : v6);
                 internals[r] = -1;
             }
             else
@@ -266,6 +273,9 @@ public sealed class ExporterStream
             return a;
         }
     }
+
+    /// <summary>fd00::53, the network's IPv6 resolver.</summary>
+    private static readonly byte[] Resolver6 = [0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x53];
 
     private static byte[] Global6(Random rng)
     {

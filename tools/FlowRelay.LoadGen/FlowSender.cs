@@ -22,7 +22,7 @@ public sealed class FlowSender : IDisposable
             socket.SendBufferSize = 1 << 20;
             socket.Bind(new IPEndPoint(o.SingleSource ? IPAddress.Any : FromUInt(baseAddr + (uint)index), 0));
             socket.Connect(o.Target);
-            _exporters[i] = (new ExporterStream(o.Format, index, o.RecordsPerPacket, o.TemplateRefresh, o.Hosts, o.Ipv6Share, o.Seed, bootMs), socket);
+            _exporters[i] = (new ExporterStream(o.Format, index, o.RecordsPerPacket, o.TemplateRefresh, o.Hosts, o.Ipv6Share, o.Seed, bootMs, o.DirectDnsShare), socket);
         }
     }
 

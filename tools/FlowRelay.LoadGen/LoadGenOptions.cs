@@ -29,6 +29,8 @@ public sealed class LoadGenOptions
     /// <summary>DNS query log lines per second over syslog UDP (0: none).</summary>
     public double DnsRate { get; set; }
     public IPEndPoint DnsTarget { get; set; } = new(IPAddress.Loopback, 5514);
+    /// <summary>Share of DNS flows (port 53) that go straight to an internet resolver; the rest go to the network's own resolvers.</summary>
+    public double DirectDnsShare { get; set; } = 0.02;
 
     public const string Usage = """
         flowrelay-loadgen: sends NetFlow v9 / IPFIX (softflowd's templates) and BIND query-log lines over syslog.
@@ -49,6 +51,9 @@ public sealed class LoadGenOptions
           --seed N                    random seed (default 42)
           --dns N                     BIND query-log lines per second over syslog UDP (default 0: none)
           --dns-target ip:port        syslog receiver for --dns (default 127.0.0.1:5514)
+          --direct-dns-share F        share of DNS flows sent straight to an internet resolver, 0..1
+                                      (default 0.02); the rest go to the network's resolvers
+                                      10.255.0.53 / 10.255.1.53 / fd00::53, as clients in a managed network do
 
         Prints one JSON line with what was sent.
         """;
@@ -88,6 +93,7 @@ public sealed class LoadGenOptions
                 case "--seed": o.Seed = ParseInt(Next(), a, int.MinValue, int.MaxValue); break;
                 case "--dns": o.DnsRate = ParseDouble(Next(), a, 0, 1e7); break;
                 case "--dns-target": o.DnsTarget = ParseEndpoint(Next(), a); break;
+                case "--direct-dns-share": o.DirectDnsShare = ParseDouble(Next(), a, 0, 1); break;
                 default: throw new ArgumentException($"unknown option '{a}'");
             }
         }

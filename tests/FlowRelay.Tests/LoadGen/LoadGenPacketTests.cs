@@ -60,8 +60,32 @@ public class LoadGenPacketTests
         var decoder = new FlowDecoder(new FlowDecoderOptions());
         var sink = new Collect { Records = new() };
         for (int i = 0; i < 40; i++) decoder.Decode(stream.Next(now), IpAddr.FromV4(0x7F000101), now * 1_000_000, ref sink);
-        var hosts = sink.Records.Select(r => r.SourceAddress.V4 >> 24 == 10 ? r.SourceAddress.V4 : r.DestinationAddress.V4).ToHashSet();
+        // The simulated hosts are 10/8 outside 10.255/16, where the network's resolvers are.
+        static bool IsHost(IpAddr a) => a.V4 >> 24 == 10 && a.V4 >> 16 != 0x0AFF;
+        var hosts = sink.Records.Select(r => IsHost(r.SourceAddress) ? r.SourceAddress.V4 : r.DestinationAddress.V4).ToHashSet();
         Assert.Equal(500, hosts.Count);
+        Assert.All(hosts, h => Assert.True(h >> 24 == 10 && h >> 16 != 0x0AFF, $"{h:x8}"));
+    }
+
+    [Theory]
+    [InlineData(0.02)]
+    [InlineData(0.5)]
+    public void Dns_flows_go_to_the_networks_resolvers_but_for_the_direct_share(double directShare)
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var decoder = new FlowDecoder(new FlowDecoderOptions());
+        var sink = new Collect { Records = new() };
+        for (int e = 0; e < 20; e++)
+        {
+            var stream = new ExporterStream(ExportFormat.Ipfix, e, 27, 1_000_000, hosts: 1000, ipv6Share: 0.1, seed: 3, bootMs: now - 1000, directDnsShare: directShare);
+            for (int i = 0; i < 33; i++) decoder.Decode(stream.Next(now), IpAddr.FromV4(0x7F000101 + (uint)e), now * 1_000_000, ref sink);
+        }
+        var resolvers = new HashSet<IpAddr> { IpAddr.FromV4(0x0AFF0035), IpAddr.FromV4(0x0AFF0135), IpAddr.From(System.Net.IPAddress.Parse("fd00::53")) };
+        var dns = sink.Records.Where(r => r.Protocol == 17 && (r.DestinationPort == 53 || r.SourcePort == 53)).ToList();
+        Assert.True(dns.Count > 500, $"{dns.Count} DNS flows");
+        double direct = dns.Count(r => !resolvers.Contains(r.DestinationPort == 53 ? r.DestinationAddress : r.SourceAddress)) / (double)dns.Count;
+        // 20 exporters x 32 pre-built packets: the share is drawn per record, so it lands near the asked share.
+        Assert.InRange(direct, directShare * 0.5, directShare * 1.5 + 0.01);
     }
 
     [Theory]
