@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using FlowRelay.Config;
@@ -15,9 +16,19 @@ using Microsoft.Extensions.Logging;
 namespace FlowRelay.Pipeline;
 
 /// <summary>
-/// The single reader of the packet queue: Decode → Enrich → Rules → Emit, in batches. It owns the
-/// decoder (not thread-safe), so everything that touches decoder state — expiry, template
-/// persistence, counter snapshots — happens here, on this loop.
+/// The flow pipeline, in batches, on two threads:
+/// <list type="number">
+/// <item>The single reader of the packet queue: Decode → Enrich → Rules. It owns the decoder (not
+/// thread-safe), so everything that touches decoder state — expiry, template persistence, counter
+/// snapshots — happens on this loop, as do the correlation windows and alerts.</item>
+/// <item>The emitter: a thread of its own that hands each finished batch to the sinks (ECS
+/// documents, the spool, CEF) and runs their time-driven work. Every sink method is called from
+/// this thread only.</item>
+/// </list>
+/// Batches go round a small fixed pool: the first stage fills one while the emitter writes
+/// another. When every batch is waiting for the emitter, the first stage waits for one to come
+/// back, the packet queue fills, and the receivers drop and count at the socket: back-pressure,
+/// never unbounded memory.
 /// </summary>
 public sealed class FlowPipeline : BackgroundService
 {
@@ -33,8 +44,18 @@ public sealed class FlowPipeline : BackgroundService
     private readonly PipelineCounters _counters;
     private readonly ILogger<FlowPipeline> _logger;
     private readonly TimeProvider _time;
-    private readonly EventBatch<FlowEvent> _batch = new(BatchSize * 2);
+    private EventBatch<FlowEvent> _batch;
     private readonly TimeSpan _tick;
+
+    /// <summary>Batches in the pool: one filling, the rest written or waiting to be.</summary>
+    public const int Batches = 4;
+    // Filled batches for the emitter, in order; null tells it to finish.
+    private readonly ConcurrentQueue<EventBatch<FlowEvent>?> _filled = new();
+    private readonly SemaphoreSlim _filledCount = new(0);
+    // Batches the emitter is done with.
+    private readonly ConcurrentQueue<EventBatch<FlowEvent>> _free = new();
+    private readonly SemaphoreSlim _freeCount = new(Batches - 1);
+    private Thread? _emitter;
     private FlowDecoder? _decoder;
     private long _lastExpire;
     private long _lastPersist;
@@ -56,6 +77,8 @@ public sealed class FlowPipeline : BackgroundService
         // Wake at least this often when idle: sinks flush on time, stats snapshots get answered.
         var flush = settings.Outputs.Ndjson.FlushInterval.Value;
         _tick = flush < TimeSpan.FromSeconds(1) ? flush : TimeSpan.FromSeconds(1);
+        _batch = new EventBatch<FlowEvent>(BatchSize * 2);
+        for (int i = 1; i < Batches; i++) _free.Enqueue(new EventBatch<FlowEvent>(BatchSize * 2));
     }
 
     /// <summary>Builds the decoder options from the templates and exporters settings.</summary>
@@ -86,6 +109,8 @@ public sealed class FlowPipeline : BackgroundService
         _persistedFingerprint = TemplateFingerprint();
         _lastExpire = _lastPersist = Stopwatch.GetTimestamp();
         _counters.Publish(DecoderSnapshot.Take(_decoder, _time.GetUtcNow()));
+        _emitter = new Thread(EmitLoop) { IsBackground = true, Name = "flowrelay-emit" };
+        _emitter.Start();
         return base.StartAsync(cancellationToken);
     }
 
@@ -127,6 +152,10 @@ public sealed class FlowPipeline : BackgroundService
                 if (_batch.Count >= BatchSize) RunBatch();
             }
             RunBatch();
+            // The emitter writes what it holds, then stops; the sinks close after it.
+            _filled.Enqueue(null);
+            _filledCount.Release();
+            _emitter?.Join();
             Shutdown();
         }
     }
@@ -172,22 +201,57 @@ public sealed class FlowPipeline : BackgroundService
         {
             StageFailed("rules", e);
         }
-        foreach (var sink in _sinks)
-        {
-            try
-            {
-                sink.Write(events);
-            }
-            catch (Exception e)
-            {
-                StageFailed(sink.Name, e);
-            }
-        }
-        _counters.Events += events.Length;
-        _batch.Clear();
+        // To the emitter; go on with a batch it is done with (wait for one when all are queued).
+        _filled.Enqueue(_batch);
+        _filledCount.Release();
+        _freeCount.Wait();
+        _free.TryDequeue(out var next);
+        _batch = next!;
     }
 
-    private void Housekeeping(bool force)
+    /// <summary>The emitter thread: each filled batch to every sink in turn, the sinks' ticks between batches and while idle.</summary>
+    private void EmitLoop()
+    {
+        long lastTick = 0;
+        while (true)
+        {
+            bool got = _filledCount.Wait(_tick);
+            if (got)
+            {
+                _filled.TryDequeue(out var batch);
+                if (batch is null) break;
+                var events = batch.Items;
+                foreach (var sink in _sinks)
+                {
+                    try
+                    {
+                        sink.Write(events);
+                    }
+                    catch (Exception e)
+                    {
+                        StageFailed(sink.Name, e);
+                    }
+                }
+                Interlocked.Add(ref _counters.Events, events.Length);
+                batch.Clear();
+                _free.Enqueue(batch);
+                _freeCount.Release();
+            }
+            // Ticks on time, whether busy or idle (each sink decides what is due).
+            long now = Stopwatch.GetTimestamp();
+            if (!got || Stopwatch.GetElapsedTime(lastTick, now) >= TickWhileBusy)
+            {
+                lastTick = now;
+                TickSinks();
+            }
+        }
+        TickSinks();
+    }
+
+    /// <summary>How often the emitter ticks the sinks while batches keep coming.</summary>
+    private static readonly TimeSpan TickWhileBusy = TimeSpan.FromMilliseconds(20);
+
+    private void TickSinks()
     {
         var now = _time.GetUtcNow();
         foreach (var sink in _sinks)
@@ -201,6 +265,11 @@ public sealed class FlowPipeline : BackgroundService
                 StageFailed(sink.Name, e);
             }
         }
+    }
+
+    private void Housekeeping(bool force)
+    {
+        var now = _time.GetUtcNow();
         long ts = Stopwatch.GetTimestamp();
         if (force || Stopwatch.GetElapsedTime(_lastExpire, ts) >= TimeSpan.FromSeconds(1))
         {
