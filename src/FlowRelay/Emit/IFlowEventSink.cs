@@ -4,7 +4,9 @@ namespace FlowRelay.Emit;
 
 /// <summary>
 /// The last stage of the flow pipeline: somewhere events go. All methods are called from the
-/// pipeline thread only, so implementations need no locking.
+/// pipeline's emitter thread only (see <see cref="FlowRelay.Pipeline.FlowPipeline"/>), so
+/// implementations need no locking for these calls. A sink that is also an alert sink is called
+/// from the rule stage too and must lock (see <see cref="AlertNdjsonSink"/>).
 /// </summary>
 public interface IFlowEventSink
 {
