@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need when it is missing, then runs every test project in FlowRelay.sln,
-# then a short fuzz run (scripts/fuzz.sh: corpus replay and about 20 s of AFL++ per target).
+# then a short fuzz run (scripts/fuzz.sh: corpus replay and about 20 s of AFL++ per target) and a
+# 60-second smoke soak (scripts/soak.sh --ci).
 # Works from a fresh clone as root on Debian 12 with the .NET 10 SDK. Exits non-zero on any
 # failure. The integration tests need root (they create network namespaces); without root they
 # report themselves as skipped-by-failure rather than silently passing.
@@ -117,6 +118,14 @@ fuzz_rc=0
 timeout "${FRTEST_FUZZ_TIMEOUT:-900}" bash "$ROOT/scripts/fuzz.sh" "${FRTEST_FUZZ_SECONDS:-20}" || fuzz_rc=$?
 if ((fuzz_rc != 0)); then log "fuzz run FAILED (exit $fuzz_rc)"; else log "fuzz run: no crash, no hang"; fi
 ((rc != 0)) || rc=$fuzz_rc
+
+# Short soak (issue 8): the Release relay for 60 s at 20,000 records/s from the load generator,
+# judged on zero loss (its counters and the kernel's) and flat memory after a 30 s warm-up.
+log "scripts/soak.sh --ci (60 s smoke soak)"
+soak_rc=0
+timeout "${FRTEST_SOAK_TIMEOUT:-600}" bash "$ROOT/scripts/soak.sh" --ci || soak_rc=$?
+if ((soak_rc != 0)); then log "soak FAILED (exit $soak_rc)"; else log "soak: zero loss, flat memory"; fi
+((rc != 0)) || rc=$soak_rc
 
 if [[ -s "$FAILURES" ]]; then
   log "failed tests (name and the first lines of the message):"
