@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using FlowRelay.Config;
@@ -16,19 +15,20 @@ using Microsoft.Extensions.Logging;
 namespace FlowRelay.Pipeline;
 
 /// <summary>
-/// The flow pipeline, in batches, on two threads:
+/// The flow pipeline, in batches, on three threads:
 /// <list type="number">
-/// <item>The single reader of the packet queue: Decode → Enrich → Rules. It owns the decoder (not
+/// <item>The single reader of the packet queue: Decode → Enrich. It owns the decoder (not
 /// thread-safe), so everything that touches decoder state — expiry, template persistence, counter
-/// snapshots — happens on this loop, as do the correlation windows and alerts.</item>
-/// <item>The emitter: a thread of its own that hands each finished batch to the sinks (ECS
-/// documents, the spool, CEF) and runs their time-driven work. Every sink method is called from
-/// this thread only.</item>
+/// snapshots — happens on this loop, as does every enricher's state.</item>
+/// <item>The rule stage (<c>flowrelay-rules</c>): the Sigma rules, correlation windows, threat
+/// index and alerts, batch after batch in order.</item>
+/// <item>The emitter (<c>flowrelay-emit</c>): each finished batch to the sinks (ECS documents,
+/// the spool, CEF) and their time-driven work. Every sink method is called from this thread only.</item>
 /// </list>
-/// Batches go round a small fixed pool: the first stage fills one while the emitter writes
-/// another. When every batch is waiting for the emitter, the first stage waits for one to come
-/// back, the packet queue fills, and the receivers drop and count at the socket: back-pressure,
-/// never unbounded memory.
+/// Batches go round a small fixed pool, so the three work on different batches at once. When
+/// every batch is queued behind a slower stage, the reader waits for one to come back, the packet
+/// queue fills, and the receivers drop and count at the socket: back-pressure, never unbounded
+/// memory.
 /// </summary>
 public sealed class FlowPipeline : BackgroundService
 {
@@ -47,14 +47,12 @@ public sealed class FlowPipeline : BackgroundService
     private EventBatch<FlowEvent> _batch;
     private readonly TimeSpan _tick;
 
-    /// <summary>Batches in the pool: one filling, the rest written or waiting to be.</summary>
-    public const int Batches = 4;
-    // Filled batches for the emitter, in order; null tells it to finish.
-    private readonly ConcurrentQueue<EventBatch<FlowEvent>?> _filled = new();
-    private readonly SemaphoreSlim _filledCount = new(0);
-    // Batches the emitter is done with.
-    private readonly ConcurrentQueue<EventBatch<FlowEvent>> _free = new();
-    private readonly SemaphoreSlim _freeCount = new(Batches - 1);
+    /// <summary>Batches in the pool: one filling, the rest with the later stages or waiting for them.</summary>
+    public const int Batches = 6;
+    private readonly BatchQueue _toRules = new();
+    private readonly BatchQueue _toEmit = new();
+    private readonly BatchQueue _free = new();
+    private Thread? _ruleThread;
     private Thread? _emitter;
     private FlowDecoder? _decoder;
     private long _lastExpire;
@@ -78,7 +76,7 @@ public sealed class FlowPipeline : BackgroundService
         var flush = settings.Outputs.Ndjson.FlushInterval.Value;
         _tick = flush < TimeSpan.FromSeconds(1) ? flush : TimeSpan.FromSeconds(1);
         _batch = new EventBatch<FlowEvent>(BatchSize * 2);
-        for (int i = 1; i < Batches; i++) _free.Enqueue(new EventBatch<FlowEvent>(BatchSize * 2));
+        for (int i = 1; i < Batches; i++) _free.Post(new EventBatch<FlowEvent>(BatchSize * 2));
     }
 
     /// <summary>Builds the decoder options from the templates and exporters settings.</summary>
@@ -109,6 +107,8 @@ public sealed class FlowPipeline : BackgroundService
         _persistedFingerprint = TemplateFingerprint();
         _lastExpire = _lastPersist = Stopwatch.GetTimestamp();
         _counters.Publish(DecoderSnapshot.Take(_decoder, _time.GetUtcNow()));
+        _ruleThread = new Thread(RuleLoop) { IsBackground = true, Name = "flowrelay-rules" };
+        _ruleThread.Start();
         _emitter = new Thread(EmitLoop) { IsBackground = true, Name = "flowrelay-emit" };
         _emitter.Start();
         return base.StartAsync(cancellationToken);
@@ -152,9 +152,9 @@ public sealed class FlowPipeline : BackgroundService
                 if (_batch.Count >= BatchSize) RunBatch();
             }
             RunBatch();
-            // The emitter writes what it holds, then stops; the sinks close after it.
-            _filled.Enqueue(null);
-            _filledCount.Release();
+            // The later stages finish what they hold, then stop; the sinks close after them.
+            _toRules.Post(null);
+            _ruleThread?.Join();
             _emitter?.Join();
             Shutdown();
         }
@@ -193,20 +193,31 @@ public sealed class FlowPipeline : BackgroundService
                 StageFailed(enricher.GetType().Name, e);
             }
         }
-        try
+        // To the rule stage; go on with a batch the emitter is done with (wait for one when all are queued).
+        _toRules.Post(_batch);
+        _batch = _free.Take()!;
+    }
+
+    /// <summary>The rule stage's thread: each enriched batch through the rules, then to the emitter; null ends it.</summary>
+    private void RuleLoop()
+    {
+        while (true)
         {
-            _counters.Alerts += _rules.Evaluate(events);
+            var batch = _toRules.Take();
+            if (batch is not null)
+            {
+                try
+                {
+                    _counters.Alerts += _rules.Evaluate(batch.Items);
+                }
+                catch (Exception e)
+                {
+                    StageFailed("rules", e);
+                }
+            }
+            _toEmit.Post(batch);
+            if (batch is null) return;
         }
-        catch (Exception e)
-        {
-            StageFailed("rules", e);
-        }
-        // To the emitter; go on with a batch it is done with (wait for one when all are queued).
-        _filled.Enqueue(_batch);
-        _filledCount.Release();
-        _freeCount.Wait();
-        _free.TryDequeue(out var next);
-        _batch = next!;
     }
 
     /// <summary>The emitter thread: each filled batch to every sink in turn, the sinks' ticks between batches and while idle.</summary>
@@ -215,10 +226,9 @@ public sealed class FlowPipeline : BackgroundService
         long lastTick = 0;
         while (true)
         {
-            bool got = _filledCount.Wait(_tick);
+            bool got = _toEmit.TryTake(_tick, out var batch);
             if (got)
             {
-                _filled.TryDequeue(out var batch);
                 if (batch is null) break;
                 var events = batch.Items;
                 foreach (var sink in _sinks)
@@ -234,8 +244,7 @@ public sealed class FlowPipeline : BackgroundService
                 }
                 Interlocked.Add(ref _counters.Events, events.Length);
                 batch.Clear();
-                _free.Enqueue(batch);
-                _freeCount.Release();
+                _free.Post(batch);
             }
             // Ticks on time, whether busy or idle (each sink decides what is due).
             long now = Stopwatch.GetTimestamp();
