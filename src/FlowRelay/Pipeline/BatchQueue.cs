@@ -12,6 +12,9 @@ internal sealed class BatchQueue
     private readonly ConcurrentQueue<EventBatch<FlowEvent>?> _items = new();
     private readonly SemaphoreSlim _count = new(0);
 
+    /// <summary>Items waiting to be taken.</summary>
+    public int Count => _count.CurrentCount;
+
     /// <summary>Queues a batch (or null: the end) and wakes the taker.</summary>
     public void Post(EventBatch<FlowEvent>? batch)
     {

@@ -77,6 +77,7 @@ public sealed class FlowPipeline : BackgroundService
         _tick = flush < TimeSpan.FromSeconds(1) ? flush : TimeSpan.FromSeconds(1);
         _batch = new EventBatch<FlowEvent>(BatchSize * 2);
         for (int i = 1; i < Batches; i++) _free.Post(new EventBatch<FlowEvent>(BatchSize * 2));
+        counters.BatchQueueDepths = () => (_toRules.Count, _toEmit.Count);
     }
 
     /// <summary>Builds the decoder options from the templates and exporters settings.</summary>

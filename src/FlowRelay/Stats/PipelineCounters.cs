@@ -19,6 +19,9 @@ public sealed class PipelineCounters
     /// <summary>Unexpected exceptions from a stage (should stay 0; each is logged).</summary>
     public long StageErrors;
 
+    /// <summary>Batches (of up to 1024 events) waiting for the rule stage and for the emitter, as the pipeline reports them.</summary>
+    public Func<(int Rules, int Emit)>? BatchQueueDepths { get; set; }
+
     /// <summary>The most recent decoder snapshot, or null before the first.</summary>
     public DecoderSnapshot? Latest => Volatile.Read(ref _latest);
 

@@ -63,6 +63,9 @@ public static class StatsJsonWriter
         json.WriteNumber("events", Volatile.Read(ref p.Events));
         json.WriteNumber("alerts", Volatile.Read(ref p.Alerts));
         json.WriteNumber("stage_errors", Interlocked.Read(ref p.StageErrors));
+        var (rulesDepth, emitDepth) = p.BatchQueueDepths?.Invoke() ?? (0, 0);
+        json.WriteNumber("rules_queue_depth", rulesDepth);
+        json.WriteNumber("emit_queue_depth", emitDepth);
         json.WriteEndObject();
 
         if (decoder is not null)
