@@ -142,7 +142,7 @@ public sealed class CefWriter
     public void Extension(ReadOnlySpan<byte> key, double value)
     {
         Raw(key);
-        Ensure(32);
+        Ensure(DecimalMax);
         _length += FormatDecimal(value, _buffer.AsSpan(_length));
     }
 
@@ -154,6 +154,8 @@ public sealed class CefWriter
         value.CopyTo(_buffer.AsSpan(_length + key.Length));
         _length += key.Length + value.Length;
     }
+
+    private const int DecimalMax = 32;
 
     /// <summary>
     /// <paramref name="value"/> as <c>value.TryFormat(…, "0.######", InvariantCulture)</c> writes it. Values of
@@ -196,7 +198,9 @@ public sealed class CefWriter
             }
             return o;
         }
-        value.TryFormat(destination, out int written, "0.######", CultureInfo.InvariantCulture);
+        // At most 32 bytes, as the writer always allowed: a value whose text is longer (beyond about
+        // 1e31 in magnitude) is left empty.
+        value.TryFormat(destination[..Math.Min(destination.Length, DecimalMax)], out int written, "0.######", CultureInfo.InvariantCulture);
         return written;
     }
 
