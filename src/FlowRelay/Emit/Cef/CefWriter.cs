@@ -1,7 +1,7 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Unicode;
 
 namespace FlowRelay.Emit.Cef;
@@ -20,8 +20,8 @@ namespace FlowRelay.Emit.Cef;
 /// An extension is written with its separator and key as one piece, <c>key</c> in the
 /// methods below: <c>"rt="u8</c> for the first one after the header, <c>" start="u8</c> (a leading
 /// space) for the others, so the caller's constants are copied whole. A value is transcoded in one
-/// go and scanned for the characters to escape; only a value that has one is escaped character by
-/// character. No allocation per record once the buffer has grown.
+/// go and its UTF-8 scanned (vectorised) for the characters to escape; the runs between them are
+/// copied whole. No allocation per record once the buffers have grown.
 /// </summary>
 public sealed class CefWriter
 {
@@ -33,6 +33,9 @@ public sealed class CefWriter
 
     private byte[] _buffer;
     private int _length;
+
+    // The part of a value after its first character to escape, while it is escaped back into _buffer.
+    private byte[] _scratch = new byte[256];
 
     public CefWriter(int initialCapacity = 4096) => _buffer = new byte[Math.Max(initialCapacity, 256)];
 
@@ -284,40 +287,53 @@ public sealed class CefWriter
             if (char.IsHighSurrogate(s[cut - 1])) cut--;
             s = s[..cut];
         }
-        // Worst case: every char escaped (2 bytes) or 3 UTF-8 bytes.
+        // At most 3 bytes per character: 3 for UTF-8 up to U+FFFF (4 for a pair of two), 2 for an escaped one.
         Ensure(s.Length * 3 + 4);
         var dest = _buffer.AsSpan(_length);
-        // Usually nothing needs escaping: transcode the whole value at once (invalid UTF-16 becomes
-        // U+FFFD as Encoding.UTF8 makes it) and look for the bytes to escape, which in UTF-8 occur
-        // only as themselves.
-        if (Utf8.FromUtf16(s, dest, out _, out int written) == OperationStatus.Done &&
-            dest[..written].IndexOfAny(header ? HeaderSpecials : ExtensionSpecials) < 0)
+        // The whole value transcoded at once (invalid UTF-16 becomes U+FFFD, as Encoding.UTF8 makes
+        // it); the characters to escape are ASCII, so in UTF-8 they occur only as themselves.
+        var status = Utf8.FromUtf16(s, dest, out _, out int written);
+        Debug.Assert(status == OperationStatus.Done);
+        var specials = header ? HeaderSpecials : ExtensionSpecials;
+        int first = dest[..written].IndexOfAny(specials);
+        if (first < 0)
         {
-            _length += written;
+            _length += written; // usually nothing to escape
             return;
         }
-        int o = 0;
-        int runStart = 0;
-        for (int i = 0; i < s.Length; i++)
+        // Escape from the first special on: move the rest aside, then copy it back run by run.
+        int rest = written - first;
+        if (_scratch.Length < rest) _scratch = new byte[Math.Max(rest, _scratch.Length * 2)];
+        dest[first..written].CopyTo(_scratch);
+        ReadOnlySpan<byte> from = _scratch.AsSpan(0, rest);
+        int o = first;
+        while (true)
         {
-            char c = s[i];
-            byte replacement;
-            bool escape;
-            switch (c)
+            int k = from.IndexOfAny(specials);
+            if (k < 0)
             {
-                case '\\': escape = true; replacement = (byte)'\\'; break;
-                case '|' when header: escape = true; replacement = (byte)'|'; break;
-                case '=' when !header: escape = true; replacement = (byte)'='; break;
-                case '\n': escape = !header; replacement = header ? (byte)' ' : (byte)'n'; break;
-                case '\r': escape = !header; replacement = header ? (byte)' ' : (byte)'r'; break;
-                default: continue;
+                from.CopyTo(dest[o..]);
+                o += from.Length;
+                break;
             }
-            o += Encoding.UTF8.GetBytes(s[runStart..i], dest[o..]);
-            if (escape) dest[o++] = (byte)'\\';
-            dest[o++] = replacement;
-            runStart = i + 1;
+            from[..k].CopyTo(dest[o..]);
+            o += k;
+            byte c = from[k];
+            if (header)
+            {
+                // A line break (not allowed in a header) becomes a space.
+                if (c is (byte)'\\' or (byte)'|') dest[o++] = (byte)'\\';
+                else c = (byte)' ';
+            }
+            else
+            {
+                dest[o++] = (byte)'\\';
+                if (c == (byte)'\n') c = (byte)'n';
+                else if (c == (byte)'\r') c = (byte)'r';
+            }
+            dest[o++] = c;
+            from = from[(k + 1)..];
         }
-        o += Encoding.UTF8.GetBytes(s[runStart..], dest[o..]);
         _length += o;
     }
 }
