@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -36,24 +35,65 @@ public sealed class CefFormatter
     private static readonly string Version = typeof(CefFormatter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
     private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-    private readonly CefWriter _cef;
-    private readonly SyslogHeader _header;
-    private readonly int _facility;
+    // The CEF header's constant parts, escaped once: up to the signature id, and the whole header of flows and threat-index changes.
+    private static readonly byte[] HeaderStart = HeaderBytes(w =>
+    {
+        w.Raw("CEF:0|"u8);
+        w.HeaderField(Vendor, CefWriter.VendorMax);
+        w.HeaderField(Product, CefWriter.ProductMax);
+        w.HeaderField(Version, CefWriter.VersionMax);
+    });
+    private static readonly byte[] FlowHeader = HeaderBytes(w =>
+    {
+        w.Raw(HeaderStart);
+        w.HeaderField("flow", CefWriter.SignatureMax);
+        w.HeaderField("Network flow", CefWriter.NameMax);
+        w.Severity(1);
+    });
+    private static readonly byte[] RiskHeader = HeaderBytes(w =>
+    {
+        w.Raw(HeaderStart);
+        w.HeaderField("threat-index", CefWriter.SignatureMax);
+        w.HeaderField("Host threat index changed", CefWriter.NameMax);
+    });
 
-    // The syslog header's constant parts, as ASCII bytes (anything else becomes '?').
-    private readonly byte[] _afterTime;
+    private readonly CefWriter _cef = new(4096);
+    private readonly SyslogHeader _header;
+
+    // "<PRI>" (and "1 " for RFC 5424) for each syslog severity 0-7, as ASCII bytes.
+    private readonly byte[][] _pri = new byte[8][];
+
+    // What follows the time: the syslog header's constant parts as ASCII bytes (anything else becomes
+    // '?'), then the CEF header as far as it is constant for alerts, flows and threat-index changes.
+    private readonly byte[] _alertAfterTime, _flowAfterTime, _riskAfterTime;
+
+    // The time text of the last second written ("yyyy-MM-ddTHH:mm:ss.000Z" or "Mmm dd hh:mm:ss"); -1 for none.
+    private readonly byte[] _time = new byte[Iso8601.Length];
+    private int _timeLength;
+    private long _timeSecond = -1;
 
     // Text assembled before escaping (evidence, lists, the message); grows, never shrinks.
     private char[] _text = new char[1024];
 
     public CefFormatter(SyslogHeader header, int facility, string hostname, string appName = "flowrelay")
     {
-        _cef = new CefWriter(_buffer);
         _header = header;
-        _facility = facility;
+        for (int severity = 0; severity < _pri.Length; severity++)
+        {
+            _pri[severity] = System.Text.Encoding.ASCII.GetBytes($"<{(facility * 8 + severity).ToString(CultureInfo.InvariantCulture)}>{(header == SyslogHeader.Rfc5424 ? "1 " : "")}");
+        }
         string host = string.IsNullOrWhiteSpace(hostname) ? "-" : hostname.Replace(' ', '_');
-        _afterTime = System.Text.Encoding.ASCII.GetBytes(header == SyslogHeader.Rfc5424 ? $" {host} {appName} - CEF - " : $" {host} {appName}: ");
+        byte[] afterTime = System.Text.Encoding.ASCII.GetBytes(header == SyslogHeader.Rfc5424 ? $" {host} {appName} - CEF - " : $" {host} {appName}: ");
+        _alertAfterTime = [.. afterTime, .. HeaderStart];
+        _flowAfterTime = [.. afterTime, .. FlowHeader, .. "rt="u8];
+        _riskAfterTime = [.. afterTime, .. RiskHeader];
+    }
+
+    private static byte[] HeaderBytes(Action<CefWriter> write)
+    {
+        var w = new CefWriter(256);
+        write(w);
+        return w.WrittenSpan.ToArray();
     }
 
     public const string Vendor = "FlowRelay";
@@ -85,73 +125,78 @@ public sealed class CefFormatter
     {
         var r = a.Rule;
         int severity = SeverityOf(r.Level);
-        Begin(severity, a.TimeNs);
-        _cef.Header(Vendor, Product, Version, r.Id, r.Title, severity);
-        _cef.Extension("rt"u8, a.TimeNs / 1_000_000);
-        _cef.Extension("cat"u8, a.Kind, 1023);
+        Begin(severity, a.TimeNs, _alertAfterTime);
+        _cef.HeaderField(r.Id, CefWriter.SignatureMax);
+        _cef.HeaderField(r.Title, CefWriter.NameMax);
+        _cef.Severity(severity);
+        _cef.Extension("rt="u8, a.TimeNs / 1_000_000);
+        _cef.Extension(" cat="u8, a.Kind, 1023);
         string? src = Field(a, "source.ip") ?? a.Host, dst = Field(a, "destination.ip");
         // No string is built per alert: joined lists and the message are assembled in _text.
-        Address("src"u8, "c6a2"u8, "c6a2Label"u8, "Source IPv6 Address", src);
-        Address("dst"u8, "c6a3"u8, "c6a3Label"u8, "Destination IPv6 Address", dst);
-        if (Field(a, "destination.port") is { } dpt && int.TryParse(dpt, NumberStyles.None, CultureInfo.InvariantCulture, out int port)) _cef.Extension("dpt"u8, port);
-        _cef.Extension("cs1Label"u8, "rule");
-        _cef.Extension("cs1"u8, r.Name ?? r.Id, 4000);
-        _cef.Extension("cs2Label"u8, "ruleLevel");
-        _cef.Extension("cs2"u8, r.Level, 4000);
+        Address(" src="u8, " c6a2="u8, " c6a2Label=Source IPv6 Address"u8, src);
+        Address(" dst="u8, " c6a3="u8, " c6a3Label=Destination IPv6 Address"u8, dst);
+        if (Field(a, "destination.port") is { } dpt && int.TryParse(dpt, NumberStyles.None, CultureInfo.InvariantCulture, out int port)) _cef.Extension(" dpt="u8, port);
+        _cef.Raw(" cs1Label=rule"u8);
+        _cef.Extension(" cs1="u8, r.Name ?? r.Id, 4000);
+        _cef.Raw(" cs2Label=ruleLevel"u8);
+        _cef.Extension(" cs2="u8, r.Level, 4000);
         if (a.Fields.Count > 0)
         {
-            _cef.Extension("cs3Label"u8, "evidence");
-            _cef.ExtensionText("cs3"u8, Evidence(a.Fields), 4000);
+            _cef.Raw(" cs3Label=evidence"u8);
+            _cef.ExtensionText(" cs3="u8, Evidence(a.Fields), 4000);
         }
         if (a.Sample.Count > 0)
         {
-            _cef.Extension("cs4Label"u8, a.SampleKind == "dns_question" ? "sampleDnsQuestions" : "sampleCommunityIds");
-            _cef.ExtensionText("cs4"u8, Joined(a.Sample), 4000);
+            _cef.Raw(a.SampleKind == "dns_question" ? " cs4Label=sampleDnsQuestions"u8 : " cs4Label=sampleCommunityIds"u8);
+            _cef.ExtensionText(" cs4="u8, Joined(a.Sample), 4000);
         }
         if (r.Tags.Count > 0)
         {
-            _cef.Extension("cs5Label"u8, "ruleTags");
-            _cef.ExtensionText("cs5"u8, Joined(r.Tags), 4000);
+            _cef.Raw(" cs5Label=ruleTags"u8);
+            _cef.ExtensionText(" cs5="u8, Joined(r.Tags), 4000);
         }
         if (a.RiskScore is { } risk)
         {
-            _cef.Extension("cfp1Label"u8, "threatIndex");
-            _cef.Extension("cfp1"u8, risk);
+            _cef.Raw(" cfp1Label=threatIndex"u8);
+            _cef.Extension(" cfp1="u8, risk);
         }
         if (a.Value is { } v)
         {
-            _cef.Extension("cfp2Label"u8, "value");
-            _cef.Extension("cfp2"u8, v);
+            _cef.Raw(" cfp2Label=value"u8);
+            _cef.Extension(" cfp2="u8, v);
         }
-        _cef.Extension("cn1Label"u8, "eventCount");
-        _cef.Extension("cn1"u8, a.EventCount);
+        _cef.Raw(" cn1Label=eventCount"u8);
+        _cef.Extension(" cn1="u8, a.EventCount);
         if (a.Threshold is { } t)
         {
-            _cef.Extension("cn2Label"u8, "threshold");
-            _cef.Extension("cn2"u8, t);
+            _cef.Raw(" cn2Label=threshold"u8);
+            _cef.Extension(" cn2="u8, t);
         }
         int written;
         while (!a.TryFormatMessage(_text, out written)) _text = new char[_text.Length * 2];
-        _cef.ExtensionText("msg"u8, _text.AsSpan(0, written), 1023);
-        return _buffer.WrittenMemory;
+        _cef.ExtensionText(" msg="u8, _text.AsSpan(0, written), 1023);
+        return _cef.WrittenMemory;
     }
 
     /// <summary>The syslog message of a host's new threat index; valid until the next call.</summary>
     public ReadOnlyMemory<byte> Format(HostRisk risk)
     {
         int severity = risk.Level switch { RiskLevel.Critical => 10, RiskLevel.High => 8, RiskLevel.Moderate => 5, RiskLevel.Low => 3, _ => 1 };
-        Begin(severity, risk.TimeNs);
-        _cef.Header(Vendor, Product, Version, "threat-index", "Host threat index changed", severity);
-        _cef.Extension("rt"u8, risk.TimeNs / 1_000_000);
-        _cef.Extension("cat"u8, "threat_index");
-        Address("src"u8, "c6a2"u8, "c6a2Label"u8, "Source IPv6 Address", risk.Host);
-        _cef.Extension("cs1Label"u8, "rule");
-        _cef.Extension("cs1"u8, risk.RuleId, 4000);
-        _cef.Extension("cs2Label"u8, "riskLevel");
-        _cef.Extension("cs2"u8, LevelName(risk.Level), 4000);
-        _cef.Extension("cfp1Label"u8, "threatIndex");
-        _cef.Extension("cfp1"u8, risk.Score);
-        return _buffer.WrittenMemory;
+        // The header up to the severity comes with _riskAfterTime.
+        Begin(severity, risk.TimeNs, _riskAfterTime);
+        _cef.Severity(severity);
+        _cef.Extension("rt="u8, risk.TimeNs / 1_000_000);
+        _cef.Raw(" cat=threat_index"u8);
+        Address(" src="u8, " c6a2="u8, " c6a2Label=Source IPv6 Address"u8, risk.Host);
+        _cef.Raw(" cs1Label=rule"u8);
+        _cef.Extension(" cs1="u8, risk.RuleId, 4000);
+        _cef.Raw(" cs2Label=riskLevel"u8);
+        var level = LevelName(risk.Level);
+        if (!level.IsEmpty) _cef.Raw(level);
+        else _cef.Extension(" cs2="u8, (long)risk.Level); // an undefined level, as its ToString() writes it
+        _cef.Raw(" cfp1Label=threatIndex"u8);
+        _cef.Extension(" cfp1="u8, risk.Score);
+        return _cef.WrittenMemory;
     }
 
     /// <summary>The syslog message of a flow (when all events are sent as CEF); valid until the next call.</summary>
@@ -159,42 +204,52 @@ public sealed class CefFormatter
     {
         ref readonly var f = ref e.Flow;
         long time = f.EndNs != 0 ? f.EndNs : f.ReceivedNs;
-        Begin(1, time);
-        _cef.Header(Vendor, Product, Version, "flow", "Network flow", 1);
-        _cef.Extension("rt"u8, time / 1_000_000);
-        if (f.StartNs != 0) _cef.Extension("start"u8, f.StartNs / 1_000_000);
-        if (f.EndNs != 0) _cef.Extension("end"u8, f.EndNs / 1_000_000);
-        Span<byte> ip = stackalloc byte[64];
-        FlowAddress("src"u8, "c6a2"u8, f.SourceAddress, ip);
-        FlowAddress("dst"u8, "c6a3"u8, f.DestinationAddress, ip);
-        if (!f.SourceAddress.IsV4) _cef.Extension("c6a2Label"u8, "Source IPv6 Address");
-        if (!f.DestinationAddress.IsV4) _cef.Extension("c6a3Label"u8, "Destination IPv6 Address");
-        _cef.Extension("spt"u8, f.SourcePort);
-        _cef.Extension("dpt"u8, f.DestinationPort);
-        if (ProtocolName(f.Protocol) is { } proto) _cef.Extension("proto"u8, proto);
-        else _cef.Extension("proto"u8, (long)f.Protocol);
-        _cef.Extension("out"u8, (long)Math.Min(f.Bytes, long.MaxValue));
-        if (f.ReverseBytes != 0) _cef.Extension("in"u8, (long)Math.Min(f.ReverseBytes, long.MaxValue));
-        _cef.Extension("cn1Label"u8, "packets");
-        _cef.Extension("cn1"u8, (long)Math.Min(f.Packets, long.MaxValue));
-        FlowAddress("dvc"u8, "c6a1"u8, f.Exporter, ip);
-        if (e.ApplicationProtocol is { } app) _cef.Extension("app"u8, app, 31);
-        if (e.DestinationDomain is { } dhost) _cef.Extension("dhost"u8, dhost, 1023);
-        if (e.SourceDomain is { } shost) _cef.Extension("shost"u8, shost, 1023);
-        return _buffer.WrittenMemory;
+        // Severity 1: the whole CEF header and "rt=" come with _flowAfterTime.
+        Begin(1, time, _flowAfterTime);
+        _cef.Extension(""u8, time / 1_000_000);
+        if (f.StartNs != 0) _cef.Extension(" start="u8, f.StartNs / 1_000_000);
+        if (f.EndNs != 0) _cef.Extension(" end="u8, f.EndNs / 1_000_000);
+        FlowAddress(" src="u8, " c6a2="u8, f.SourceAddress);
+        FlowAddress(" dst="u8, " c6a3="u8, f.DestinationAddress);
+        if (!f.SourceAddress.IsV4) _cef.Raw(" c6a2Label=Source IPv6 Address"u8);
+        if (!f.DestinationAddress.IsV4) _cef.Raw(" c6a3Label=Destination IPv6 Address"u8);
+        _cef.Extension(" spt="u8, f.SourcePort);
+        _cef.Extension(" dpt="u8, f.DestinationPort);
+        var proto = ProtocolName(f.Protocol);
+        if (!proto.IsEmpty) _cef.Raw(proto);
+        else _cef.Extension(" proto="u8, f.Protocol);
+        _cef.Extension(" out="u8, (long)Math.Min(f.Bytes, long.MaxValue));
+        if (f.ReverseBytes != 0) _cef.Extension(" in="u8, (long)Math.Min(f.ReverseBytes, long.MaxValue));
+        _cef.Extension(" cn1Label=packets cn1="u8, (long)Math.Min(f.Packets, long.MaxValue));
+        FlowAddress(" dvc="u8, " c6a1="u8, f.Exporter);
+        if (e.ApplicationProtocol is { } app) _cef.Extension(" app="u8, app, 31);
+        if (e.DestinationDomain is { } dhost) _cef.Extension(" dhost="u8, dhost, 1023);
+        if (e.SourceDomain is { } shost) _cef.Extension(" shost="u8, shost, 1023);
+        return _cef.WrittenMemory;
     }
 
-    /// <summary>The protocol's name, or null for one written as its number.</summary>
-    private static string? ProtocolName(byte p) => p switch { 6 => "TCP", 17 => "UDP", 1 => "ICMP", 58 => "ICMPv6", 47 => "GRE", 50 => "ESP", 132 => "SCTP", _ => null };
-
-    private static string LevelName(RiskLevel level) => level switch
+    /// <summary>" proto=" and the protocol's name, or empty for one written as its number.</summary>
+    private static ReadOnlySpan<byte> ProtocolName(byte p) => p switch
     {
-        RiskLevel.Unknown => nameof(RiskLevel.Unknown),
-        RiskLevel.Low => nameof(RiskLevel.Low),
-        RiskLevel.Moderate => nameof(RiskLevel.Moderate),
-        RiskLevel.High => nameof(RiskLevel.High),
-        RiskLevel.Critical => nameof(RiskLevel.Critical),
-        _ => level.ToString(),
+        6 => " proto=TCP"u8,
+        17 => " proto=UDP"u8,
+        1 => " proto=ICMP"u8,
+        58 => " proto=ICMPv6"u8,
+        47 => " proto=GRE"u8,
+        50 => " proto=ESP"u8,
+        132 => " proto=SCTP"u8,
+        _ => default,
+    };
+
+    /// <summary>" cs2=" and the level's name, or empty for a value the enum does not name.</summary>
+    private static ReadOnlySpan<byte> LevelName(RiskLevel level) => level switch
+    {
+        RiskLevel.Unknown => " cs2=Unknown"u8,
+        RiskLevel.Low => " cs2=Low"u8,
+        RiskLevel.Moderate => " cs2=Moderate"u8,
+        RiskLevel.High => " cs2=High"u8,
+        RiskLevel.Critical => " cs2=Critical"u8,
+        _ => default,
     };
 
     /// <summary>"key=value key=value" of the alert's fields, in _text.</summary>
@@ -238,13 +293,18 @@ public sealed class CefFormatter
         return _text;
     }
 
-    private void FlowAddress(ReadOnlySpan<byte> v4Key, ReadOnlySpan<byte> v6Key, FlowRelay.Protocols.Flows.IpAddr address, Span<byte> scratch)
+    /// <summary>The address (skipped when unset) straight into the record, under the key of its family.</summary>
+    private void FlowAddress(ReadOnlySpan<byte> v4Key, ReadOnlySpan<byte> v6Key, FlowRelay.Protocols.Flows.IpAddr address)
     {
-        if (!address.IsSet || !address.TryFormat(scratch, out int n)) return;
-        _cef.ExtensionRaw(address.IsV4 ? v4Key : v6Key, scratch[..n]);
+        if (!address.IsSet) return;
+        var key = address.IsV4 ? v4Key : v6Key;
+        var span = _cef.GetSpan(key.Length + 64);
+        if (!address.TryFormat(span[key.Length..], out int n)) return;
+        key.CopyTo(span);
+        _cef.Advance(key.Length + n);
     }
 
-    private void Address(ReadOnlySpan<byte> v4Key, ReadOnlySpan<byte> v6Key, ReadOnlySpan<byte> labelKey, string label, string? text)
+    private void Address(ReadOnlySpan<byte> v4Key, ReadOnlySpan<byte> v6Key, ReadOnlySpan<byte> label, string? text)
     {
         if (text is null) return;
         // The usual forms are parsed and written here without allocating; IPAddress takes the rest.
@@ -252,7 +312,7 @@ public sealed class CefFormatter
         if (AddressText.TryCanonical(text, formatted, out int n, out bool isV4))
         {
             _cef.ExtensionRaw(isV4 ? v4Key : v6Key, formatted[..n]);
-            if (!isV4) _cef.Extension(labelKey, label);
+            if (!isV4) _cef.Raw(label);
             return;
         }
         if (!IPAddress.TryParse(text, out var ip)) return;
@@ -262,7 +322,7 @@ public sealed class CefFormatter
             return;
         }
         _cef.Extension(v6Key, ip.ToString());
-        _cef.Extension(labelKey, label);
+        _cef.Raw(label);
     }
 
     private static string? Field(Alert a, string name)
@@ -275,37 +335,57 @@ public sealed class CefFormatter
         return null;
     }
 
-    /// <summary>Starts a message: the syslog header for the given CEF severity and time.</summary>
-    private void Begin(int cefSeverity, long unixNs)
+    /// <summary>
+    /// Starts a message: the syslog header for the given CEF severity and time, then
+    /// <paramref name="afterTime"/>. The time's text is kept for the second it shows, so the
+    /// messages of one second format it once.
+    /// </summary>
+    private void Begin(int cefSeverity, long unixNs, byte[] afterTime)
     {
-        _buffer.ResetWrittenCount();
-        int pri = _facility * 8 + SyslogSeverityOf(cefSeverity);
-        var span = _buffer.GetSpan(64 + _afterTime.Length);
-        span[0] = (byte)'<';
-        pri.TryFormat(span[1..], out int o, default, CultureInfo.InvariantCulture);
-        o++;
-        span[o++] = (byte)'>';
-        if (_header == SyslogHeader.Rfc5424)
+        _cef.Reset();
+        _cef.Raw(_pri[SyslogSeverityOf(cefSeverity)]);
+        var span = _cef.GetSpan(64 + afterTime.Length);
+        int o;
+        if (unixNs < 0)
         {
-            span[o++] = (byte)'1';
-            span[o++] = (byte)' ';
-            o += Iso8601.Format(unixNs, span[o..]);
+            o = TimeText(unixNs, span); // before 1970: rare, not kept
         }
         else
         {
-            // "Mmm dd hh:mm:ss", the day padded with a space.
-            var t = DateTime.UnixEpoch.AddTicks(unixNs / 100);
-            System.Text.Encoding.ASCII.GetBytes(Months[t.Month - 1], span[o..]);
-            o += 3;
-            span[o++] = (byte)' ';
-            if (t.Day < 10) span[o++] = (byte)' ';
-            t.Day.TryFormat(span[o..], out int n, default, CultureInfo.InvariantCulture);
-            o += n;
-            span[o++] = (byte)' ';
-            t.TryFormat(span[o..], out n, "HH:mm:ss", CultureInfo.InvariantCulture);
-            o += n;
+            long second = unixNs / 1_000_000_000;
+            if (second != _timeSecond)
+            {
+                _timeLength = TimeText(unixNs, _time);
+                _timeSecond = second;
+            }
+            _time.AsSpan(0, _timeLength).CopyTo(span);
+            o = _timeLength;
+            if (_header == SyslogHeader.Rfc5424)
+            {
+                // "yyyy-MM-ddTHH:mm:ss.fffZ": the milliseconds are this message's.
+                int milli = (int)(unixNs / 1_000_000 % 1000);
+                span[20] = (byte)('0' + milli / 100);
+                span[21] = (byte)('0' + milli / 10 % 10);
+                span[22] = (byte)('0' + milli % 10);
+            }
         }
-        _afterTime.CopyTo(span[o..]);
-        _buffer.Advance(o + _afterTime.Length);
+        afterTime.CopyTo(span[o..]);
+        _cef.Advance(o + afterTime.Length);
+    }
+
+    /// <summary>The time as the syslog header writes it; returns the bytes written.</summary>
+    private int TimeText(long unixNs, Span<byte> span)
+    {
+        if (_header == SyslogHeader.Rfc5424) return Iso8601.Format(unixNs, span);
+        // "Mmm dd hh:mm:ss", the day padded with a space.
+        var t = DateTime.UnixEpoch.AddTicks(unixNs / 100);
+        int o = System.Text.Encoding.ASCII.GetBytes(Months[t.Month - 1], span);
+        span[o++] = (byte)' ';
+        if (t.Day < 10) span[o++] = (byte)' ';
+        t.Day.TryFormat(span[o..], out int n, default, CultureInfo.InvariantCulture);
+        o += n;
+        span[o++] = (byte)' ';
+        t.TryFormat(span[o..], out n, "HH:mm:ss", CultureInfo.InvariantCulture);
+        return o + n;
     }
 }
