@@ -68,7 +68,8 @@ public sealed class NdjsonFileSink : IFlowEventSink, IDisposable
         for (int i = 0; i < events.Length; i++)
         {
             int before = _buffer.WrittenCount;
-            FlowDocumentWriter.Write(_json, in events[i]);
+            // Straight into the buffer, escaped as _json's encoder escapes (FlowDocumentWriter's byte writer).
+            FlowDocumentWriter.Write(_buffer, in events[i]);
             EndLine(before);
         }
     }
@@ -78,14 +79,14 @@ public sealed class NdjsonFileSink : IFlowEventSink, IDisposable
     {
         int before = _buffer.WrittenCount;
         write(_json, state);
+        _json.Flush();
+        _json.Reset();
         EndLine(before);
     }
 
     /// <summary>Ends the line started at <paramref name="before"/>; rotates or writes out as needed.</summary>
     private void EndLine(int before)
     {
-        _json.Flush();
-        _json.Reset();
         _buffer.GetSpan(1)[0] = (byte)'\n';
         _buffer.Advance(1);
         int lineLength = _buffer.WrittenCount - before;

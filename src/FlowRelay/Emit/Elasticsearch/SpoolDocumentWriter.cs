@@ -8,6 +8,9 @@ namespace FlowRelay.Emit.Elasticsearch;
 /// <summary>Writes one ECS document for <see cref="SpoolDocumentWriter.Append{T}"/> (a <c>in</c> parameter, so event structs are not copied).</summary>
 public delegate void SpoolDocument<T>(Utf8JsonWriter writer, in T value);
 
+/// <summary>Writes one ECS document as UTF-8 JSON straight into <paramref name="output"/>, escaped as <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/> does.</summary>
+public delegate void SpoolBytes<T>(IBufferWriter<byte> output, in T value);
+
 /// <summary>
 /// What every Elasticsearch sink does with a document: serialise it as ECS JSON into a reusable
 /// buffer and append it with its target data stream and deterministic <c>_id</c> to the disk spool.
@@ -36,6 +39,19 @@ public sealed class SpoolDocumentWriter
         _json.Reset();
         write(_json, in value);
         _json.Flush();
+        return Append(stream, id);
+    }
+
+    /// <summary>As <see cref="Append{T}(string, ReadOnlySpan{byte}, in T, SpoolDocument{T})"/>, for a document writer that writes bytes itself.</summary>
+    public bool Append<T>(string stream, ReadOnlySpan<byte> id, in T value, SpoolBytes<T> write)
+    {
+        _buffer.ResetWrittenCount();
+        write(_buffer, in value);
+        return Append(stream, id);
+    }
+
+    private bool Append(string stream, ReadOnlySpan<byte> id)
+    {
         if (_spool.Append(stream, id, _buffer.WrittenSpan)) return true;
         Interlocked.Increment(ref _counters.SpoolRefused);
         return false;
