@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using FlowRelay.Engine.Events;
@@ -141,6 +142,8 @@ public static class FlowDocumentWriter
 
     private const int IpBuffer = 48, DateBuffer = 40;
 
+    // The stack buffers are only read as far as they were written.
+    [SkipLocalsInit]
     private static int Write(Span<byte> buffer, in FlowEvent flowEvent, bool relaxed)
     {
         ref readonly FlowRecord f = ref flowEvent.Flow;
