@@ -84,27 +84,9 @@ public static class FlowDocumentWriter
     /// every caller uses) it is written as bytes and handed over whole (<see cref="Utf8JsonWriter.WriteRawValue(ReadOnlySpan{byte}, bool)"/>);
     /// any other options re-write it through <paramref name="writer"/> token by token.
     /// </summary>
-    public static void Write(Utf8JsonWriter writer, in FlowEvent flowEvent)
-    {
-        JsonWriterOptions options = writer.Options;
-        bool relaxed = ReferenceEquals(options.Encoder, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
-        ArrayBufferWriter<byte> scratch = Scratch;
-        scratch.ResetWrittenCount();
-        if (!options.Indented && (relaxed || options.Encoder is null))
-        {
-            Write(scratch, flowEvent, relaxed);
-            writer.WriteRawValue(scratch.WrittenSpan, skipInputValidation: true);
-            return;
-        }
-        Write(scratch, flowEvent, relaxed: false);
-        JsonRewriter.Rewrite(scratch.WrittenSpan, writer);
-    }
+    public static void Write(Utf8JsonWriter writer, in FlowEvent flowEvent) => JsonRewriter.WriteTo(writer, flowEvent, Bytes);
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_scratch;
-
-    /// <summary>This thread's buffer for documents handed to a <see cref="Utf8JsonWriter"/> (made once).</summary>
-    private static ArrayBufferWriter<byte> Scratch => t_scratch ??= new ArrayBufferWriter<byte>(16 * 1024);
+    private static readonly DocumentBytes<FlowEvent> Bytes = static (IBufferWriter<byte> output, in FlowEvent e, bool relaxed) => Write(output, e, relaxed);
 
     private static void Write(IBufferWriter<byte> output, in FlowEvent flowEvent, bool relaxed)
     {
@@ -604,19 +586,6 @@ public static class FlowDocumentWriter
         j.Quoted(text);
     }
 
-    /// <summary>A string member when there is text (an address or time that formatted); nothing otherwise.</summary>
-    private static void WriteText(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> text)
-    {
-        if (text.Length > 0) writer.WriteString(name, text);
-    }
-
-    /// <summary>The time as <see cref="WriteDate(Utf8JsonWriter, JsonEncodedText, long)"/> writes it; 0 when it cannot be.</summary>
+    /// <summary>The time as ISO 8601 UTC with milliseconds; 0 bytes when it cannot be formatted.</summary>
     private static int FormatDate(long unixNs, Span<byte> buffer) => Iso8601.Format(unixNs, buffer);
-
-    /// <summary>Writes a Unix-nanosecond time as an ISO 8601 UTC string with millisecond precision.</summary>
-    internal static void WriteDate(Utf8JsonWriter writer, JsonEncodedText name, long unixNs)
-    {
-        Span<byte> buf = stackalloc byte[DateBuffer];
-        WriteText(writer, name, buf[..FormatDate(unixNs, buf)]);
-    }
 }

@@ -60,7 +60,14 @@ internal ref struct JsonBytes
         _comma = true;
     }
 
-    /// <summary>The comma before an array item, when one is due.</summary>
+    /// <summary>A value written as it is (a quoted literal).</summary>
+    public void Literal(scoped ReadOnlySpan<byte> value)
+    {
+        Raw(value);
+        _comma = true;
+    }
+
+    /// <summary>The comma before an array item written by <see cref="Quoted"/> or <see cref="String(string?)"/>, when one is due (<see cref="Name"/> and <see cref="Members"/> write their own).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Item()
     {
@@ -217,6 +224,43 @@ internal ref struct JsonBytes
         _comma = true;
     }
 
+    /// <summary>A string value escaped as <see cref="Utf8JsonWriter.WriteStringValue(ReadOnlySpan{char})"/> does.</summary>
+    public void String(scoped ReadOnlySpan<char> value)
+    {
+        _pos += JsonEscaping.Write(value, _buffer[_pos..], Relaxed);
+        _comma = true;
+    }
+
+    /// <summary>
+    /// <paramref name="thousandths"/> / 1000 as <see cref="Utf8JsonWriter.WriteNumberValue(double)"/> writes that
+    /// double: for a whole number of thousandths its shortest round-trip text is the decimal itself
+    /// without trailing zeros; anything else (negative zero, fractions, NaN) goes through Utf8JsonWriter.
+    /// </summary>
+    public void Thousandths(double thousandths)
+    {
+        if (thousandths >= 0 && thousandths <= 1_000_000_000 && thousandths == Math.Floor(thousandths) && !double.IsNegative(thousandths))
+        {
+            ulong k = (ulong)thousandths;
+            _pos += Digits(k / 1000, _buffer[_pos..]);
+            uint fraction = (uint)(k % 1000);
+            if (fraction != 0)
+            {
+                Span<byte> d = _buffer[_pos..];
+                d[0] = (byte)'.';
+                d[1] = (byte)('0' + fraction / 100);
+                d[2] = (byte)('0' + fraction / 10 % 10);
+                d[3] = (byte)('0' + fraction % 10);
+                int n = fraction % 100 == 0 ? 2 : fraction % 10 == 0 ? 3 : 4;
+                _pos += n;
+            }
+        }
+        else
+        {
+            _pos += JsonEscaping.WriteNumber(thousandths / 1000, _buffer[_pos..]);
+        }
+        _comma = true;
+    }
+
     /// <summary>A UTF-8 string value escaped as <see cref="Utf8JsonWriter.WriteStringValue(ReadOnlySpan{byte})"/> does.</summary>
     public void String(scoped ReadOnlySpan<byte> utf8)
     {
@@ -259,6 +303,9 @@ internal static class JsonEscaping
         return value.Length + 2;
     }
 
+    /// <summary>A double as <see cref="Utf8JsonWriter.WriteNumberValue(double)"/> writes it; returns the bytes written.</summary>
+    public static int WriteNumber(double value, Span<byte> destination) => Escaper.Current.WriteNumber(value, destination);
+
     /// <summary>
     /// Text with anything to escape goes through System.Text.Json itself (one writer per thread and
     /// encoder, made once): rare in flow documents (non-ASCII names, quotes), and exact by construction.
@@ -291,6 +338,13 @@ internal static class JsonEscaping
         {
             Utf8JsonWriter writer = Start(relaxed);
             writer.WriteStringValue(value);
+            return Finish(writer, destination);
+        }
+
+        public int WriteNumber(double value, Span<byte> destination)
+        {
+            Utf8JsonWriter writer = Start(relaxed: false);
+            writer.WriteNumberValue(value);
             return Finish(writer, destination);
         }
 

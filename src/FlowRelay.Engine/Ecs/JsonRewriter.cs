@@ -1,7 +1,11 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace FlowRelay.Engine.Ecs;
+
+/// <summary>Writes one document as bytes into <paramref name="output"/>, escaped as UnsafeRelaxedJsonEscaping (<paramref name="relaxed"/>) or the default encoder does.</summary>
+internal delegate void DocumentBytes<T>(IBufferWriter<byte> output, in T value, bool relaxed);
 
 /// <summary>
 /// Re-writes a JSON document through a <see cref="Utf8JsonWriter"/>, token by token, so the writer's
@@ -11,6 +15,34 @@ namespace FlowRelay.Engine.Ecs;
 /// </summary>
 internal static class JsonRewriter
 {
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
+    /// <summary>This thread's buffer for documents handed to a <see cref="Utf8JsonWriter"/> (made once).</summary>
+    private static ArrayBufferWriter<byte> Scratch => t_scratch ??= new ArrayBufferWriter<byte>(16 * 1024);
+
+    /// <summary>
+    /// Writes a byte writer's document through <paramref name="writer"/> as that writer would have
+    /// written it token by token. Unindented with the default encoder or UnsafeRelaxedJsonEscaping
+    /// (what every caller uses) the bytes are handed over whole (<see cref="Utf8JsonWriter.WriteRawValue(ReadOnlySpan{byte}, bool)"/>);
+    /// with any other options they are re-written token by token (<see cref="Rewrite"/>).
+    /// </summary>
+    public static void WriteTo<T>(Utf8JsonWriter writer, in T value, DocumentBytes<T> write)
+    {
+        JsonWriterOptions options = writer.Options;
+        bool relaxed = ReferenceEquals(options.Encoder, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        ArrayBufferWriter<byte> scratch = Scratch;
+        scratch.ResetWrittenCount();
+        if (!options.Indented && (relaxed || options.Encoder is null))
+        {
+            write(scratch, value, relaxed);
+            writer.WriteRawValue(scratch.WrittenSpan, skipInputValidation: true);
+            return;
+        }
+        write(scratch, value, relaxed: false);
+        Rewrite(scratch.WrittenSpan, writer);
+    }
+
     public static void Rewrite(ReadOnlySpan<byte> json, Utf8JsonWriter writer)
     {
         var reader = new Utf8JsonReader(json);

@@ -84,6 +84,14 @@ public sealed class NdjsonFileSink : IFlowEventSink, IDisposable
         EndLine(before);
     }
 
+    /// <summary>Writes one document (a complete JSON object written as bytes by <paramref name="write"/>) as one line.</summary>
+    public void WriteDocument<TState>(in TState state, DocumentBytesWriter<TState> write)
+    {
+        int before = _buffer.WrittenCount;
+        write(_buffer, in state);
+        EndLine(before);
+    }
+
     /// <summary>Ends the line started at <paramref name="before"/>; rotates or writes out as needed.</summary>
     private void EndLine(int before)
     {

@@ -13,7 +13,7 @@ namespace FlowRelay.Emit.Elasticsearch;
 /// </summary>
 public sealed class ElasticsearchSink : IFlowEventSink
 {
-    private static readonly SpoolBytes<FlowEvent> Document = static (IBufferWriter<byte> output, in FlowEvent e) => FlowDocumentWriter.Write(output, in e);
+    private static readonly DocumentBytesWriter<FlowEvent> Document = static (IBufferWriter<byte> output, in FlowEvent e) => FlowDocumentWriter.Write(output, in e);
     private readonly SpoolDocumentWriter _writer;
     private readonly string _flowStream;
     private readonly DocumentId _ids = new();

@@ -1,15 +1,13 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using FlowRelay.Emit;
 using FlowRelay.Spool;
 
 namespace FlowRelay.Emit.Elasticsearch;
 
 /// <summary>Writes one ECS document for <see cref="SpoolDocumentWriter.Append{T}"/> (a <c>in</c> parameter, so event structs are not copied).</summary>
 public delegate void SpoolDocument<T>(Utf8JsonWriter writer, in T value);
-
-/// <summary>Writes one ECS document as UTF-8 JSON straight into <paramref name="output"/>, escaped as <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/> does.</summary>
-public delegate void SpoolBytes<T>(IBufferWriter<byte> output, in T value);
 
 /// <summary>
 /// What every Elasticsearch sink does with a document: serialise it as ECS JSON into a reusable
@@ -43,7 +41,7 @@ public sealed class SpoolDocumentWriter
     }
 
     /// <summary>As <see cref="Append{T}(string, ReadOnlySpan{byte}, in T, SpoolDocument{T})"/>, for a document writer that writes bytes itself.</summary>
-    public bool Append<T>(string stream, ReadOnlySpan<byte> id, in T value, SpoolBytes<T> write)
+    public bool Append<T>(string stream, ReadOnlySpan<byte> id, in T value, DocumentBytesWriter<T> write)
     {
         _buffer.ResetWrittenCount();
         write(_buffer, in value);
