@@ -13,7 +13,7 @@ namespace FlowRelay.Emit;
 /// Writes one ECS document per line to rotating files
 /// <c>&lt;prefix&gt;&lt;yyyyMMdd'T'HHmmss&gt;-&lt;n&gt;.ndjson</c> (UTC start time, sequence number):
 /// <c>flows-</c> for flow events; other instances write other documents (<c>alerts-</c>) through
-/// <see cref="WriteDocument{TState}"/> with the same rotation, retention and crash recovery.
+/// <see cref="WriteDocument{TState}(TState, Action{Utf8JsonWriter, TState})"/> (or, for a byte writer, <see cref="WriteDocument{TState}(in TState, DocumentBytesWriter{TState})"/>) with the same rotation, retention and crash recovery.
 /// The file being written carries an extra <c>.partial</c> suffix and is renamed when it is
 /// complete, so a reader picking up <c>*.ndjson</c> never sees a file that is still growing.
 /// Only whole lines are ever written to disk.

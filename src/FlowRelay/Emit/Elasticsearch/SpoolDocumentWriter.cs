@@ -6,7 +6,7 @@ using FlowRelay.Spool;
 
 namespace FlowRelay.Emit.Elasticsearch;
 
-/// <summary>Writes one ECS document for <see cref="SpoolDocumentWriter.Append{T}"/> (a <c>in</c> parameter, so event structs are not copied).</summary>
+/// <summary>Writes one ECS document for <see cref="SpoolDocumentWriter.Append{T}(string, ReadOnlySpan{byte}, in T, SpoolDocument{T})"/> (a <c>in</c> parameter, so event structs are not copied).</summary>
 public delegate void SpoolDocument<T>(Utf8JsonWriter writer, in T value);
 
 /// <summary>
