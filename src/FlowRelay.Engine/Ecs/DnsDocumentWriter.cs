@@ -1,5 +1,7 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text.Encodings.Web;
 using System.Text.Json;
-using FlowRelay.Engine.Enrich;
 using FlowRelay.Engine.Events;
 using FlowRelay.Protocols.DnsLogs;
 using FlowRelay.Protocols.Flows;
@@ -11,330 +13,407 @@ namespace FlowRelay.Engine.Ecs;
 /// <c>dns.*</c> as ECS defines it (question split by the Public Suffix List, answers as objects,
 /// header flags), the client as <c>source.*</c>, the resolver as <c>destination.*</c> (where
 /// logged) and as <c>observer.*</c>/<c>host.*</c> (the machine that sent the log). What ECS lacks
-/// goes under <c>flowrelay.dns.*</c>. Property names are pre-encoded and values formatted into
-/// stack buffers; only names of IDNs and answers were allocated earlier, when parsed.
+/// goes under <c>flowrelay.dns.*</c>.
+/// <para>
+/// Written as bytes like <see cref="FlowDocumentWriter"/> (<see cref="JsonBytes"/>): constant runs as
+/// single literals, numbers, addresses and times formatted in place, strings escaped as
+/// <see cref="Utf8JsonWriter"/> escapes them. The output is byte for byte what the
+/// <see cref="Utf8JsonWriter"/> version of this class wrote (pinned by DnsDocumentGoldenTests), and
+/// writing a document allocates nothing; only names of IDNs and answers were allocated earlier, when parsed.
+/// </para>
 /// </summary>
 public static class DnsDocumentWriter
 {
-    private static readonly JsonEncodedText Timestamp = JsonEncodedText.Encode("@timestamp");
-    private static readonly JsonEncodedText Event = JsonEncodedText.Encode("event");
-    private static readonly JsonEncodedText Kind = JsonEncodedText.Encode("kind");
-    private static readonly JsonEncodedText KindEvent = JsonEncodedText.Encode("event");
-    private static readonly JsonEncodedText Category = JsonEncodedText.Encode("category");
-    private static readonly JsonEncodedText Network = JsonEncodedText.Encode("network");
-    private static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
-    private static readonly JsonEncodedText Protocol = JsonEncodedText.Encode("protocol");
-    private static readonly JsonEncodedText Dataset = JsonEncodedText.Encode("dataset");
-    private static readonly JsonEncodedText DnsDataset = JsonEncodedText.Encode("flowrelay.dns");
-    private static readonly JsonEncodedText Module = JsonEncodedText.Encode("module");
-    private static readonly JsonEncodedText FlowRelayName = JsonEncodedText.Encode("flowrelay");
-    private static readonly JsonEncodedText Created = JsonEncodedText.Encode("created");
-    private static readonly JsonEncodedText Duration = JsonEncodedText.Encode("duration");
-    private static readonly JsonEncodedText Outcome = JsonEncodedText.Encode("outcome");
-    private static readonly JsonEncodedText Success = JsonEncodedText.Encode("success");
-    private static readonly JsonEncodedText Failure = JsonEncodedText.Encode("failure");
-    private static readonly JsonEncodedText ExcludedBy = JsonEncodedText.Encode("excluded_by");
-    private static readonly JsonEncodedText Dns = JsonEncodedText.Encode("dns");
-    private static readonly JsonEncodedText Query = JsonEncodedText.Encode("query");
-    private static readonly JsonEncodedText Answer = JsonEncodedText.Encode("answer");
-    private static readonly JsonEncodedText Question = JsonEncodedText.Encode("question");
-    private static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
-    private static readonly JsonEncodedText NameUnicode = JsonEncodedText.Encode("name_unicode");
-    private static readonly JsonEncodedText Class = JsonEncodedText.Encode("class");
-    private static readonly JsonEncodedText RegisteredDomain = JsonEncodedText.Encode("registered_domain");
-    private static readonly JsonEncodedText Subdomain = JsonEncodedText.Encode("subdomain");
-    private static readonly JsonEncodedText TopLevelDomain = JsonEncodedText.Encode("top_level_domain");
-    private static readonly JsonEncodedText ResponseCode = JsonEncodedText.Encode("response_code");
-    private static readonly JsonEncodedText Answers = JsonEncodedText.Encode("answers");
-    private static readonly JsonEncodedText Data = JsonEncodedText.Encode("data");
-    private static readonly JsonEncodedText ResolvedIp = JsonEncodedText.Encode("resolved_ip");
-    private static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
-    private static readonly JsonEncodedText HeaderFlags = JsonEncodedText.Encode("header_flags");
-    private static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
-    private static readonly JsonEncodedText Destination = JsonEncodedText.Encode("destination");
-    private static readonly JsonEncodedText Ip = JsonEncodedText.Encode("ip");
-    private static readonly JsonEncodedText Port = JsonEncodedText.Encode("port");
-    private static readonly JsonEncodedText Bytes = JsonEncodedText.Encode("bytes");
-    private static readonly JsonEncodedText Observer = JsonEncodedText.Encode("observer");
-    private static readonly JsonEncodedText Host = JsonEncodedText.Encode("host");
-    private static readonly JsonEncodedText Hostname = JsonEncodedText.Encode("hostname");
-    private static readonly JsonEncodedText Product = JsonEncodedText.Encode("product");
-    private static readonly JsonEncodedText Transport = JsonEncodedText.Encode("transport");
-    private static readonly JsonEncodedText Related = JsonEncodedText.Encode("related");
-    private static readonly JsonEncodedText Hosts = JsonEncodedText.Encode("hosts");
-    private static readonly JsonEncodedText Log = JsonEncodedText.Encode("log");
-    private static readonly JsonEncodedText Syslog = JsonEncodedText.Encode("syslog");
-    private static readonly JsonEncodedText AppName = JsonEncodedText.Encode("appname");
-    private static readonly JsonEncodedText Format = JsonEncodedText.Encode("format");
-    private static readonly JsonEncodedText Input = JsonEncodedText.Encode("input");
-    private static readonly JsonEncodedText View = JsonEncodedText.Encode("view");
-    private static readonly JsonEncodedText Upstream = JsonEncodedText.Encode("upstream");
-    private static readonly JsonEncodedText Serial = JsonEncodedText.Encode("serial");
-    private static readonly JsonEncodedText Uid = JsonEncodedText.Encode("uid");
-    private static readonly JsonEncodedText AnswersDropped = JsonEncodedText.Encode("answers_dropped");
-    private static readonly JsonEncodedText Cached = JsonEncodedText.Encode("cached");
-    private static readonly JsonEncodedText LocalConfig = JsonEncodedText.Encode("local_config");
-    private static readonly JsonEncodedText Edns = JsonEncodedText.Encode("edns");
-    private static readonly JsonEncodedText Length = JsonEncodedText.Encode("length");
-    private static readonly JsonEncodedText LabelCount = JsonEncodedText.Encode("label_count");
-    private static readonly JsonEncodedText LongestLabel = JsonEncodedText.Encode("longest_label");
-    private static readonly JsonEncodedText SubdomainLength = JsonEncodedText.Encode("subdomain_length");
-    private static readonly JsonEncodedText SubdomainEntropy = JsonEncodedText.Encode("subdomain_entropy");
-    private static readonly JsonEncodedText Encoding = JsonEncodedText.Encode("encoding");
-    private static readonly JsonEncodedText Hex = JsonEncodedText.Encode("hex");
-    private static readonly JsonEncodedText Base32 = JsonEncodedText.Encode("base32");
-    private static readonly JsonEncodedText Base64 = JsonEncodedText.Encode("base64");
-    private static readonly JsonEncodedText Udp = JsonEncodedText.Encode("udp");
-    private static readonly JsonEncodedText Tcp = JsonEncodedText.Encode("tcp");
-    private static readonly JsonEncodedText A = JsonEncodedText.Encode("A");
-    private static readonly JsonEncodedText Aaaa = JsonEncodedText.Encode("AAAA");
+    /// <summary>The constant run after <c>@timestamp</c>, up to <c>event.created</c>.</summary>
+    private static ReadOnlySpan<byte> EventMembers =>
+        "\"event\":{\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"protocol\"],\"dataset\":\"flowrelay.dns\",\"module\":\"flowrelay\""u8;
 
-    private static readonly JsonEncodedText[] FormatNames =
-    [
-        JsonEncodedText.Encode("unknown"), JsonEncodedText.Encode("bind"), JsonEncodedText.Encode("dnsmasq"),
-        JsonEncodedText.Encode("unbound"), JsonEncodedText.Encode("zeek"), JsonEncodedText.Encode("zeek"),
-    ];
+    /// <summary>The log format's product name, quoted, by <see cref="DnsLogFormat"/> (out of range: unknown).</summary>
+    private static readonly byte[][] FormatNames = [.. new[] { "unknown", "bind", "dnsmasq", "unbound", "zeek", "zeek" }.Select(n => System.Text.Encoding.ASCII.GetBytes("\"" + n + "\""))];
 
     // ECS dns.header_flags: AA, TC, RD, RA, AD, CD, DO.
-    private static readonly (DnsQueryFlags Flag, JsonEncodedText Name)[] Flags =
+    private static readonly (DnsQueryFlags Flag, byte[] Name)[] Flags =
     [
-        (DnsQueryFlags.Authoritative, JsonEncodedText.Encode("AA")),
-        (DnsQueryFlags.Truncated, JsonEncodedText.Encode("TC")),
-        (DnsQueryFlags.RecursionDesired, JsonEncodedText.Encode("RD")),
-        (DnsQueryFlags.RecursionAvailable, JsonEncodedText.Encode("RA")),
-        (DnsQueryFlags.CheckingDisabled, JsonEncodedText.Encode("CD")),
-        (DnsQueryFlags.DnssecOk, JsonEncodedText.Encode("DO")),
+        (DnsQueryFlags.Authoritative, "\"AA\""u8.ToArray()),
+        (DnsQueryFlags.Truncated, "\"TC\""u8.ToArray()),
+        (DnsQueryFlags.RecursionDesired, "\"RD\""u8.ToArray()),
+        (DnsQueryFlags.RecursionAvailable, "\"RA\""u8.ToArray()),
+        (DnsQueryFlags.CheckingDisabled, "\"CD\""u8.ToArray()),
+        (DnsQueryFlags.DnssecOk, "\"DO\""u8.ToArray()),
     ];
 
     private const DnsQueryFlags HeaderFlagMask = DnsQueryFlags.Authoritative | DnsQueryFlags.Truncated | DnsQueryFlags.RecursionDesired
         | DnsQueryFlags.RecursionAvailable | DnsQueryFlags.CheckingDisabled | DnsQueryFlags.DnssecOk;
 
-    /// <summary>Writes one document (a complete JSON object).</summary>
-    public static void Write(Utf8JsonWriter writer, in DnsEvent dnsEvent)
+    /// <summary>
+    /// The most a document takes without its strings and addresses lists: every optional member present
+    /// with its longest value. DnsDocumentBytesTests checks the largest such document against it.
+    /// </summary>
+    internal const int MaxFixedLength = 2048;
+
+    private const int IpBuffer = 48, DateBuffer = 40;
+
+    /// <summary>
+    /// Writes one document (a complete JSON object) to <paramref name="output"/>, strings escaped as
+    /// <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/> escapes them: what the NDJSON and
+    /// Elasticsearch outputs write.
+    /// </summary>
+    public static void Write(IBufferWriter<byte> output, in DnsEvent dnsEvent) => Write(output, dnsEvent, relaxed: true);
+
+    /// <summary>Writes one document (a complete JSON object) to <paramref name="writer"/> as that writer would write it token by token.</summary>
+    public static void Write(Utf8JsonWriter writer, in DnsEvent dnsEvent) => JsonRewriter.WriteTo(writer, dnsEvent, Bytes);
+
+    private static readonly DocumentBytes<DnsEvent> Bytes = static (IBufferWriter<byte> output, in DnsEvent e, bool relaxed) => Write(output, e, relaxed);
+
+    private static void Write(IBufferWriter<byte> output, in DnsEvent dnsEvent, bool relaxed)
+    {
+        Span<byte> buffer = output.GetSpan(MaxLength(dnsEvent));
+        output.Advance(Write(buffer, dnsEvent, relaxed));
+    }
+
+    /// <summary>An upper bound of the document's length: the fixed part, the strings escaped at worst, the addresses.</summary>
+    private static int MaxLength(in DnsEvent e)
+    {
+        ref readonly DnsQueryRecord q = ref e.Query;
+        int strings = 5 * Length(q.QueryName) + 4 * Length(e.ObserverHostname) + Length(q.QueryTypeName) + Length(q.QueryClassName)
+            + Length(q.ResponseCodeName) + Length(e.AppName) + Length(e.Input) + Length(e.NameUnicode) + Length(q.View) + Length(q.Uid)
+            + Length(e.ExcludedBy);
+        int answers = 0;
+        if (q.Answers is { } list)
+        {
+            foreach (string data in list) answers += JsonBytes.MaxQuoted(data.Length) + "{\"data\":,\"type\":\"AAAA\"},"u8.Length;
+        }
+        int ips = 2 * (IpBuffer + 3) * (q.ResolvedIps?.Count ?? 0);
+        return MaxFixedLength + 6 * strings + answers + ips;
+
+        static int Length(string? s) => s is null ? 0 : s.Length + 1; // +1: the quotes of an empty string
+    }
+
+    // The stack buffers are only read as far as they were written.
+    [SkipLocalsInit]
+    private static int Write(Span<byte> buffer, in DnsEvent dnsEvent, bool relaxed)
     {
         ref readonly DnsQueryRecord q = ref dnsEvent.Query;
         string name = q.QueryName ?? "";
         bool answered = q.ResponseCode >= 0 || q.Answers is { Count: > 0 };
-        Span<byte> num = stackalloc byte[24];
+        Span<byte> scratch = stackalloc byte[Math.Max(IpBuffer, DateBuffer)];
 
-        writer.WriteStartObject();
-        FlowDocumentWriter.WriteDate(writer, Timestamp, dnsEvent.TimestampNs);
+        var j = new JsonBytes(buffer, relaxed);
+        j.Raw((byte)'{');
+        Text(ref j, "\"@timestamp\":"u8, scratch[..Iso8601.Format(dnsEvent.TimestampNs, scratch)]);
 
-        writer.WriteStartObject(Event);
-        writer.WriteString(Kind, KindEvent);
-        writer.WriteStartArray(Category);
-        writer.WriteStringValue(Network);
-        writer.WriteEndArray();
-        writer.WriteStartArray(Type);
-        writer.WriteStringValue(Protocol);
-        writer.WriteEndArray();
-        writer.WriteString(Dataset, DnsDataset);
-        writer.WriteString(Module, FlowRelayName);
-        FlowDocumentWriter.WriteDate(writer, Created, dnsEvent.ReceivedNs);
-        if (q.DurationNs >= 0) writer.WriteNumber(Duration, q.DurationNs);
-        if (q.ResponseCode >= 0) writer.WriteString(Outcome, q.ResponseCode == 0 ? Success : Failure);
-        writer.WriteEndObject();
+        j.Members(EventMembers);
+        Text(ref j, "\"created\":"u8, scratch[..Iso8601.Format(dnsEvent.ReceivedNs, scratch)]);
+        if (q.DurationNs >= 0)
+        {
+            j.Name("\"duration\":"u8);
+            j.Number(q.DurationNs);
+        }
+        if (q.ResponseCode >= 0) j.Members(q.ResponseCode == 0 ? "\"outcome\":\"success\""u8 : "\"outcome\":\"failure\""u8);
+        j.End();
 
-        writer.WriteStartObject(Dns);
-        writer.WriteString(Type, answered ? Answer : Query);
+        j.Name("\"dns\":{"u8);
+        j.Members(answered ? "\"type\":\"answer\""u8 : "\"type\":\"query\""u8);
         if (q.QueryId >= 0)
         {
-            q.QueryId.TryFormat(num, out int n);
-            writer.WriteString(Id, num[..n]);
+            j.Name("\"id\":"u8);
+            j.QuotedDigits((ulong)q.QueryId);
         }
-        writer.WriteStartObject(Question);
-        writer.WriteString(Name, name);
-        if (q.QueryTypeName is not null) writer.WriteString(Type, q.QueryTypeName);
-        if (q.QueryClassName is not null) writer.WriteString(Class, q.QueryClassName);
+        j.Name("\"question\":{\"name\":"u8);
+        j.String(name);
+        if (q.QueryTypeName is not null)
+        {
+            j.Name("\"type\":"u8);
+            j.String(q.QueryTypeName);
+        }
+        if (q.QueryClassName is not null)
+        {
+            j.Name("\"class\":"u8);
+            j.String(q.QueryClassName);
+        }
         if (dnsEvent.SuffixStart >= 0 && dnsEvent.SuffixStart < name.Length)
         {
-            writer.WriteString(TopLevelDomain, name.AsSpan(dnsEvent.SuffixStart));
+            j.Name("\"top_level_domain\":"u8);
+            j.String(name.AsSpan(dnsEvent.SuffixStart));
             if (dnsEvent.RegisteredStart >= 0)
             {
-                writer.WriteString(RegisteredDomain, name.AsSpan(dnsEvent.RegisteredStart));
+                j.Name("\"registered_domain\":"u8);
+                j.String(name.AsSpan(dnsEvent.RegisteredStart));
                 // ECS: "all of the labels except the host name and the registered domain", without the joining dot.
-                if (dnsEvent.RegisteredStart > 1) writer.WriteString(Subdomain, name.AsSpan(0, dnsEvent.RegisteredStart - 1));
+                if (dnsEvent.RegisteredStart > 1)
+                {
+                    j.Name("\"subdomain\":"u8);
+                    j.String(name.AsSpan(0, dnsEvent.RegisteredStart - 1));
+                }
             }
         }
-        writer.WriteEndObject();
-        if (q.ResponseCodeName is not null) writer.WriteString(ResponseCode, q.ResponseCodeName);
+        j.End();
+        if (q.ResponseCodeName is not null)
+        {
+            j.Name("\"response_code\":"u8);
+            j.String(q.ResponseCodeName);
+        }
         if ((q.Flags & HeaderFlagMask) != 0)
         {
-            writer.WriteStartArray(HeaderFlags);
+            j.Name("\"header_flags\":["u8);
             foreach (var (flag, flagName) in Flags)
-                if ((q.Flags & flag) != 0) writer.WriteStringValue(flagName);
-            writer.WriteEndArray();
+            {
+                if ((q.Flags & flag) != 0) j.Members(flagName);
+            }
+            j.EndArray();
         }
         if (q.Answers is { Count: > 0 } answers)
         {
-            writer.WriteStartArray(Answers);
+            j.Name("\"answers\":["u8);
             foreach (string data in answers)
             {
-                writer.WriteStartObject();
-                writer.WriteString(Data, data);
+                j.Name("{\"data\":"u8);
+                j.String(data);
                 // The logs give answer data only; an address answer's type is known from its form.
-                if (System.Net.IPAddress.IsValid(data.AsSpan())) writer.WriteString(Type, data.Contains(':') ? Aaaa : A);
-                writer.WriteEndObject();
+                if (System.Net.IPAddress.IsValid(data.AsSpan())) j.Members(data.Contains(':') ? "\"type\":\"AAAA\""u8 : "\"type\":\"A\""u8);
+                j.End();
             }
-            writer.WriteEndArray();
+            j.EndArray();
         }
         if (q.ResolvedIps is { Count: > 0 } resolved)
         {
-            writer.WriteStartArray(ResolvedIp);
-            foreach (var ip in resolved) WriteIpValue(writer, ip);
-            writer.WriteEndArray();
+            j.Name("\"resolved_ip\":["u8);
+            foreach (var ip in resolved) IpItem(ref j, ip, scratch);
+            j.EndArray();
         }
-        writer.WriteEndObject();
+        j.End();
 
-        writer.WriteStartObject(Network);
-        writer.WriteString(Protocol, Dns);
-        var transport = TransportOf(q);
-        if (transport.HasValue) writer.WriteString(Transport, transport.Value);
-        writer.WriteEndObject();
+        j.Members("\"network\":{\"protocol\":\"dns\""u8);
+        ReadOnlySpan<byte> transport = TransportOf(q);
+        if (transport.Length > 0) j.Members(transport);
+        j.End();
 
         if (q.ClientIp.IsSet)
         {
-            writer.WriteStartObject(Source);
-            WriteIp(writer, Ip, q.ClientIp);
-            if (q.ClientPort != 0) writer.WriteNumber(Port, q.ClientPort);
-            writer.WriteEndObject();
+            j.Name("\"source\":{"u8);
+            Ip(ref j, "\"ip\":"u8, q.ClientIp, scratch);
+            if (q.ClientPort != 0)
+            {
+                j.Name("\"port\":"u8);
+                j.Number(q.ClientPort);
+            }
+            j.End();
         }
         if (q.Server.IsSet)
         {
-            writer.WriteStartObject(Destination);
-            WriteIp(writer, Ip, q.Server);
-            if (q.ServerPort != 0) writer.WriteNumber(Port, q.ServerPort);
-            if (q.ResponseBytes >= 0) writer.WriteNumber(Bytes, q.ResponseBytes);
-            writer.WriteEndObject();
+            j.Name("\"destination\":{"u8);
+            Ip(ref j, "\"ip\":"u8, q.Server, scratch);
+            if (q.ServerPort != 0)
+            {
+                j.Name("\"port\":"u8);
+                j.Number(q.ServerPort);
+            }
+            if (q.ResponseBytes >= 0)
+            {
+                j.Name("\"bytes\":"u8);
+                j.Number(q.ResponseBytes);
+            }
+            j.End();
         }
 
         // The resolver that logged the query: the syslog sender's address and HOSTNAME.
         bool hasObserver = dnsEvent.Observer.IsSet || dnsEvent.ObserverHostname is not null;
-        writer.WriteStartObject(Observer);
-        if (dnsEvent.Observer.IsSet) WriteIp(writer, Ip, dnsEvent.Observer);
-        if (dnsEvent.ObserverHostname is not null) writer.WriteString(Hostname, dnsEvent.ObserverHostname);
-        writer.WriteString(Type, Dns);
-        writer.WriteString(Product, FormatNames[(int)q.Format < FormatNames.Length ? (int)q.Format : 0]);
-        writer.WriteEndObject();
+        ReadOnlySpan<byte> product = FormatNames[(int)q.Format < FormatNames.Length ? (int)q.Format : 0];
+        j.Name("\"observer\":{"u8);
+        if (dnsEvent.Observer.IsSet) Ip(ref j, "\"ip\":"u8, dnsEvent.Observer, scratch);
+        if (dnsEvent.ObserverHostname is not null)
+        {
+            j.Name("\"hostname\":"u8);
+            j.String(dnsEvent.ObserverHostname);
+        }
+        j.Name("\"type\":\"dns\",\"product\":"u8);
+        j.Literal(product);
+        j.End();
         if (hasObserver)
         {
-            writer.WriteStartObject(Host);
+            j.Name("\"host\":{"u8);
             if (dnsEvent.ObserverHostname is not null)
             {
-                writer.WriteString(Name, dnsEvent.ObserverHostname);
-                writer.WriteString(Hostname, dnsEvent.ObserverHostname);
+                j.Name("\"name\":"u8);
+                j.String(dnsEvent.ObserverHostname);
+                j.Name("\"hostname\":"u8);
+                j.String(dnsEvent.ObserverHostname);
             }
             if (dnsEvent.Observer.IsSet)
             {
-                writer.WriteStartArray(Ip);
-                WriteIpValue(writer, dnsEvent.Observer);
-                writer.WriteEndArray();
+                j.Name("\"ip\":["u8);
+                IpItem(ref j, dnsEvent.Observer, scratch);
+                j.EndArray();
             }
-            writer.WriteEndObject();
+            j.End();
         }
         if (dnsEvent.AppName is not null)
         {
-            writer.WriteStartObject(Log);
-            writer.WriteStartObject(Syslog);
-            writer.WriteString(AppName, dnsEvent.AppName);
-            if (dnsEvent.ObserverHostname is not null) writer.WriteString(Hostname, dnsEvent.ObserverHostname);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            j.Name("\"log\":{\"syslog\":{\"appname\":"u8);
+            j.String(dnsEvent.AppName);
+            if (dnsEvent.ObserverHostname is not null)
+            {
+                j.Name("\"hostname\":"u8);
+                j.String(dnsEvent.ObserverHostname);
+            }
+            j.End();
+            j.End();
         }
 
-        writer.WriteStartObject(Related);
+        j.Name("\"related\":{"u8);
         if (q.ClientIp.IsSet || q.ResolvedIps is { Count: > 0 })
         {
-            writer.WriteStartArray(Ip);
-            if (q.ClientIp.IsSet) WriteIpValue(writer, q.ClientIp);
+            j.Name("\"ip\":["u8);
+            if (q.ClientIp.IsSet) IpItem(ref j, q.ClientIp, scratch);
             if (q.ResolvedIps is { } ips)
+            {
                 foreach (var ip in ips)
-                    if (ip != q.ClientIp) WriteIpValue(writer, ip);
-            writer.WriteEndArray();
+                {
+                    if (ip != q.ClientIp) IpItem(ref j, ip, scratch);
+                }
+            }
+            j.EndArray();
         }
         if (name.Length > 0)
         {
-            writer.WriteStartArray(Hosts);
-            writer.WriteStringValue(name);
-            writer.WriteEndArray();
+            j.Name("\"hosts\":["u8);
+            j.String(name);
+            j.EndArray();
         }
-        writer.WriteEndObject();
+        j.End();
 
-        WriteFlowRelay(writer, dnsEvent);
-        writer.WriteEndObject();
+        FlowRelayMembers(ref j, dnsEvent, product, scratch);
+        j.End();
+        return j.Length;
     }
 
-    private static void WriteFlowRelay(Utf8JsonWriter writer, in DnsEvent e)
+    private static void FlowRelayMembers(ref JsonBytes j, in DnsEvent e, scoped ReadOnlySpan<byte> product, scoped Span<byte> scratch)
     {
         ref readonly DnsQueryRecord q = ref e.Query;
-        writer.WriteStartObject(FlowRelayName);
-        writer.WriteStartObject(Dns);
-        writer.WriteString(Format, FormatNames[(int)q.Format < FormatNames.Length ? (int)q.Format : 0]);
-        if (e.Input is not null) writer.WriteString(Input, e.Input);
+        j.Name("\"flowrelay\":{\"dns\":{\"format\":"u8);
+        j.Literal(product);
+        if (e.Input is not null)
+        {
+            j.Name("\"input\":"u8);
+            j.String(e.Input);
+        }
         if (e.NameUnicode is not null || q.QueryName is { Length: > 0 })
         {
-            writer.WriteStartObject(Question);
-            if (e.NameUnicode is not null) writer.WriteString(NameUnicode, e.NameUnicode);
-            WriteNameShape(writer, e);
-            writer.WriteEndObject();
+            j.Name("\"question\":{"u8);
+            if (e.NameUnicode is not null)
+            {
+                j.Name("\"name_unicode\":"u8);
+                j.String(e.NameUnicode);
+            }
+            NameShape(ref j, e);
+            j.End();
         }
-        if (q.View is not null) writer.WriteString(View, q.View);
-        if (q.Upstream.IsSet) WriteIp(writer, Upstream, q.Upstream);
-        if (q.Serial >= 0) writer.WriteNumber(Serial, q.Serial);
-        if (q.Uid is not null) writer.WriteString(Uid, q.Uid);
-        if (q.AnswersDropped > 0) writer.WriteNumber(AnswersDropped, q.AnswersDropped);
-        if ((q.Flags & DnsQueryFlags.Cached) != 0) writer.WriteBoolean(Cached, true);
-        if ((q.Flags & DnsQueryFlags.LocalConfig) != 0) writer.WriteBoolean(LocalConfig, true);
-        if ((q.Flags & DnsQueryFlags.Edns) != 0) writer.WriteBoolean(Edns, true);
-        writer.WriteEndObject();
-        if (e.ExcludedBy is not null) writer.WriteString(ExcludedBy, e.ExcludedBy);
-        writer.WriteEndObject();
+        if (q.View is not null)
+        {
+            j.Name("\"view\":"u8);
+            j.String(q.View);
+        }
+        if (q.Upstream.IsSet) Ip(ref j, "\"upstream\":"u8, q.Upstream, scratch);
+        if (q.Serial >= 0)
+        {
+            j.Name("\"serial\":"u8);
+            j.Number(q.Serial);
+        }
+        if (q.Uid is not null)
+        {
+            j.Name("\"uid\":"u8);
+            j.String(q.Uid);
+        }
+        if (q.AnswersDropped > 0)
+        {
+            j.Name("\"answers_dropped\":"u8);
+            j.Number(q.AnswersDropped);
+        }
+        if ((q.Flags & DnsQueryFlags.Cached) != 0) j.Members("\"cached\":true"u8);
+        if ((q.Flags & DnsQueryFlags.LocalConfig) != 0) j.Members("\"local_config\":true"u8);
+        if ((q.Flags & DnsQueryFlags.Edns) != 0) j.Members("\"edns\":true"u8);
+        j.End();
+        if (e.ExcludedBy is not null)
+        {
+            j.Name("\"excluded_by\":"u8);
+            j.String(e.ExcludedBy);
+        }
+        j.End();
     }
 
     /// <summary>
     /// The question name's shape under <c>flowrelay.dns.question.*</c>, by the same names and the same
-    /// computation (<see cref="DnsNameFeatures.Compute"/>) as the rules' DNS fields, each written when
+    /// computation (<see cref="FlowRelay.Engine.Enrich.DnsNameFeatures.Compute"/>) as the rules' DNS fields, each written when
     /// the rules' field has a value: <c>length</c>, <c>label_count</c>, <c>longest_label</c>,
     /// <c>subdomain_length</c> (when the registered domain is known), <c>subdomain_entropy</c> in bits
     /// per character to three decimals (the rules' <c>subdomain_entropy_millibits</c> / 1000; when the
     /// name has a subdomain) and <c>encoding</c> (hex, base32 or base64 when a subdomain label looks like one).
     /// </summary>
-    private static void WriteNameShape(Utf8JsonWriter writer, in DnsEvent e)
+    private static void NameShape(ref JsonBytes j, in DnsEvent e)
     {
         ReadOnlySpan<char> name = e.Query.QueryName.AsSpan();
         if (name.IsEmpty) return;
         var f = e.Features;
-        writer.WriteNumber(Length, name.Length);
-        if (f.LabelCount > 0) writer.WriteNumber(LabelCount, f.LabelCount);
-        if (f.LongestLabelLength > 0) writer.WriteNumber(LongestLabel, f.LongestLabelLength);
-        if (e.RegisteredStart >= 0) writer.WriteNumber(SubdomainLength, f.SubdomainLength);
-        if (e.RegisteredStart > 0) writer.WriteNumber(SubdomainEntropy, Math.Round(f.SubdomainEntropy * 1000) / 1000);
-        if (f.LooksLikeHex) writer.WriteString(Encoding, Hex);
-        else if (f.LooksLikeBase32) writer.WriteString(Encoding, Base32);
-        else if (f.LooksLikeBase64) writer.WriteString(Encoding, Base64);
+        j.Name("\"length\":"u8);
+        j.Number(name.Length);
+        if (f.LabelCount > 0)
+        {
+            j.Name("\"label_count\":"u8);
+            j.Number(f.LabelCount);
+        }
+        if (f.LongestLabelLength > 0)
+        {
+            j.Name("\"longest_label\":"u8);
+            j.Number(f.LongestLabelLength);
+        }
+        if (e.RegisteredStart >= 0)
+        {
+            j.Name("\"subdomain_length\":"u8);
+            j.Number(f.SubdomainLength);
+        }
+        if (e.RegisteredStart > 0)
+        {
+            j.Name("\"subdomain_entropy\":"u8);
+            j.Thousandths(Math.Round(f.SubdomainEntropy * 1000));
+        }
+        if (f.LooksLikeHex) j.Members("\"encoding\":\"hex\""u8);
+        else if (f.LooksLikeBase32) j.Members("\"encoding\":\"base32\""u8);
+        else if (f.LooksLikeBase64) j.Members("\"encoding\":\"base64\""u8);
     }
 
-    private static JsonEncodedText? TransportOf(in DnsQueryRecord q)
+    private static ReadOnlySpan<byte> TransportOf(in DnsQueryRecord q)
     {
-        if ((q.Flags & DnsQueryFlags.Tcp) != 0) return Tcp;
+        if ((q.Flags & DnsQueryFlags.Tcp) != 0) return "\"transport\":\"tcp\""u8;
         if (q.Transport is { } t)
         {
-            if (t.Equals("tcp", StringComparison.OrdinalIgnoreCase)) return Tcp;
-            if (t.Equals("udp", StringComparison.OrdinalIgnoreCase)) return Udp;
+            if (t.Equals("tcp", StringComparison.OrdinalIgnoreCase)) return "\"transport\":\"tcp\""u8;
+            if (t.Equals("udp", StringComparison.OrdinalIgnoreCase)) return "\"transport\":\"udp\""u8;
         }
         // BIND marks TCP queries with 'T' in the flags; without it the query came over UDP.
-        return q.Format == DnsLogFormat.Bind ? Udp : null;
+        return q.Format == DnsLogFormat.Bind ? "\"transport\":\"udp\""u8 : default;
     }
 
-    private static void WriteIp(Utf8JsonWriter writer, JsonEncodedText name, IpAddr address)
+    /// <summary>A string member when there is text (a time that formatted); nothing otherwise.</summary>
+    private static void Text(ref JsonBytes j, scoped ReadOnlySpan<byte> name, scoped ReadOnlySpan<byte> text)
     {
-        Span<byte> buf = stackalloc byte[48];
-        if (address.TryFormat(buf, out int n)) writer.WriteString(name, buf[..n]);
+        if (text.Length == 0) return;
+        j.Name(name);
+        j.Quoted(text);
     }
 
-    private static void WriteIpValue(Utf8JsonWriter writer, IpAddr address)
+    /// <summary>An address member, when the address formats.</summary>
+    private static void Ip(ref JsonBytes j, scoped ReadOnlySpan<byte> name, IpAddr address, scoped Span<byte> scratch)
     {
-        Span<byte> buf = stackalloc byte[48];
-        if (address.TryFormat(buf, out int n)) writer.WriteStringValue(buf[..n]);
+        if (!address.TryFormat(scratch, out int n)) return;
+        j.Name(name);
+        j.Quoted(scratch[..n]);
+    }
+
+    /// <summary>An address as an array item, when it formats.</summary>
+    private static void IpItem(ref JsonBytes j, IpAddr address, scoped Span<byte> scratch)
+    {
+        if (!address.TryFormat(scratch, out int n)) return;
+        j.Item();
+        j.Quoted(scratch[..n]);
     }
 }

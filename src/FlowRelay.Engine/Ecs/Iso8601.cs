@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace FlowRelay.Engine.Ecs;
 
 /// <summary>
@@ -14,55 +17,54 @@ public static class Iso8601
     public static bool TryFormatUtcMillis(long unixNs, Span<byte> destination)
     {
         if (destination.Length < Length || unixNs < 0) return false;
-        long ms = unixNs / 1_000_000;
-        int days = (int)(ms / 86_400_000); // at most 106,751 (year 2262)
-        int msOfDay = (int)(ms - days * 86_400_000L);
+        // Unsigned division by constants: the JIT makes them multiplications.
+        ulong ms = (ulong)unixNs / 1_000_000;
+        uint days = (uint)(ms / 86_400_000); // at most 106,751 (year 2262)
+        uint msOfDay = (uint)(ms - days * 86_400_000UL);
 
         // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil inverse), in 32 bits.
-        int z = days + 719_468;
-        int era = z / 146_097;
-        int doe = z - era * 146_097;
-        int yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        int year = yoe + era * 400;
-        int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        int mp = (5 * doy + 2) / 153;
-        int day = doy - (153 * mp + 2) / 5 + 1;
-        int month = mp < 10 ? mp + 3 : mp - 9;
+        uint z = days + 719_468;
+        uint era = z / 146_097;
+        uint doe = z - era * 146_097;
+        uint yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        uint year = yoe + era * 400;
+        uint doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        uint mp = (5 * doy + 2) / 153;
+        uint day = doy - (153 * mp + 2) / 5 + 1;
+        uint month = mp < 10 ? mp + 3 : mp - 9;
         if (month <= 2) year++;
 
-        int hour = msOfDay / 3_600_000;
-        int minute = msOfDay / 60_000 % 60;
-        int second = msOfDay / 1000 % 60;
-        int milli = msOfDay % 1000;
+        uint hour = msOfDay / 3_600_000;
+        uint minute = msOfDay / 60_000 % 60;
+        uint second = msOfDay / 1000 % 60;
+        uint milli = msOfDay % 1000;
 
-        ReadOnlySpan<byte> pairs = Pairs;
-        Span<byte> d = destination[..Length];
-        d[23] = (byte)'Z';
-        d[0] = pairs[year / 100 * 2];
-        d[1] = pairs[year / 100 * 2 + 1];
-        d[2] = pairs[year % 100 * 2];
-        d[3] = pairs[year % 100 * 2 + 1];
-        d[4] = (byte)'-';
-        d[5] = pairs[month * 2];
-        d[6] = pairs[month * 2 + 1];
-        d[7] = (byte)'-';
-        d[8] = pairs[day * 2];
-        d[9] = pairs[day * 2 + 1];
-        d[10] = (byte)'T';
-        d[11] = pairs[hour * 2];
-        d[12] = pairs[hour * 2 + 1];
-        d[13] = (byte)':';
-        d[14] = pairs[minute * 2];
-        d[15] = pairs[minute * 2 + 1];
-        d[16] = (byte)':';
-        d[17] = pairs[second * 2];
-        d[18] = pairs[second * 2 + 1];
-        d[19] = (byte)'.';
-        d[20] = (byte)('0' + milli / 100);
-        d[21] = pairs[milli % 100 * 2];
-        d[22] = pairs[milli % 100 * 2 + 1];
+        // The length was checked above: pairs of digits are stored two bytes at a time, without bounds checks.
+        ref byte d = ref MemoryMarshal.GetReference(destination);
+        Pair(ref d, 0, year / 100);
+        Pair(ref d, 2, year % 100);
+        Unsafe.Add(ref d, 4) = (byte)'-';
+        Pair(ref d, 5, month);
+        Unsafe.Add(ref d, 7) = (byte)'-';
+        Pair(ref d, 8, day);
+        Unsafe.Add(ref d, 10) = (byte)'T';
+        Pair(ref d, 11, hour);
+        Unsafe.Add(ref d, 13) = (byte)':';
+        Pair(ref d, 14, minute);
+        Unsafe.Add(ref d, 16) = (byte)':';
+        Pair(ref d, 17, second);
+        Unsafe.Add(ref d, 19) = (byte)'.';
+        Unsafe.Add(ref d, 20) = (byte)('0' + milli / 100);
+        Pair(ref d, 21, milli % 100);
+        Unsafe.Add(ref d, 23) = (byte)'Z';
         return true;
     }
+
+    /// <summary>Two digits of <paramref name="value"/> (below 100) at <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pair(ref byte destination, int offset, uint value) =>
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, offset),
+            Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(Pairs), (int)value * 2)));
 
     /// <summary>
     /// Writes any Unix time as <c>DateTime</c>'s "yyyy-MM-dd'T'HH:mm:ss.fff'Z'" writes it (before 1970

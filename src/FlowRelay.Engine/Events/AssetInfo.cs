@@ -11,4 +11,11 @@ public sealed class AssetInfo
 
     /// <summary>Business criticality as the inventory says it (for example low, medium, high, critical).</summary>
     public string? Criticality { get; init; }
+
+    /// <summary>
+    /// The <c>asset</c> member as the flow document writer writes it, made on first use, one per
+    /// escaping (relaxed, the default encoder's). Assets are immutable and shared by every flow of
+    /// the host, so this is serialised once, not per document.
+    /// </summary>
+    internal byte[]? EcsRelaxed, EcsDefault;
 }

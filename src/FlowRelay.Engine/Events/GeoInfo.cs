@@ -25,4 +25,11 @@ public sealed class GeoInfo
 
     /// <summary>True when any geo (not AS) field is set.</summary>
     public bool HasGeo => CountryIsoCode is not null || ContinentCode is not null || CityName is not null || Latitude is not null;
+
+    /// <summary>
+    /// This answer's <c>geo</c> and <c>as</c> members as the flow document writer writes them, made on
+    /// first use, one per escaping (relaxed, the default encoder's). The answer is immutable and
+    /// shared by every flow to its address, so they are serialised once, not per document.
+    /// </summary>
+    internal byte[]? EcsRelaxed, EcsDefault;
 }

@@ -73,6 +73,7 @@ public readonly struct IpAddr : IEquatable<IpAddr>
         if (Family == 0) return false;
         if (Family == 4)
         {
+            if (utf8Destination.Length >= 16) return Ipv4Text.Write((uint)Lo, utf8Destination, out bytesWritten);
             // Four decimal octets; digits written by hand (the number formatter costs more than the rest of an address).
             uint v = (uint)Lo;
             int length = 3 + DecimalLength(v >> 24) + DecimalLength((v >> 16) & 0xFF) + DecimalLength((v >> 8) & 0xFF) + DecimalLength(v & 0xFF);
@@ -175,4 +176,44 @@ public readonly struct IpAddr : IEquatable<IpAddr>
     public static bool operator ==(IpAddr left, IpAddr right) => left.Equals(right);
 
     public static bool operator !=(IpAddr left, IpAddr right) => !left.Equals(right);
+}
+
+/// <summary>
+/// IPv4 text from a table: each octet's digits and a dot, stored four bytes at a time (the writes
+/// may run up to three bytes past the text, so the destination needs 16 bytes).
+/// </summary>
+internal static class Ipv4Text
+{
+    // Per octet value: its digits then '.', little-endian in the low 4 bytes; the length (dot included) in byte 4.
+    private static readonly ulong[] Octets = Build();
+
+    public static bool Write(uint address, Span<byte> destination, out int written)
+    {
+        if (destination.Length < 16) throw new ArgumentException("16 bytes needed", nameof(destination));
+        ref byte d = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination);
+        ulong[] octets = Octets;
+        int pos = 0;
+        for (int shift = 24; shift >= 0; shift -= 8)
+        {
+            ulong e = octets[(address >> shift) & 0xFF];
+            System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref System.Runtime.CompilerServices.Unsafe.Add(ref d, pos),
+                BitConverter.IsLittleEndian ? (uint)e : BinaryPrimitives.ReverseEndianness((uint)e));
+            pos += (int)(e >> 32);
+        }
+        written = pos - 1; // without the last octet's dot
+        return true;
+    }
+
+    private static ulong[] Build()
+    {
+        var table = new ulong[256];
+        for (int o = 0; o < 256; o++)
+        {
+            string text = o.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".";
+            ulong e = (ulong)text.Length << 32;
+            for (int i = 0; i < text.Length; i++) e |= (ulong)(byte)text[i] << (8 * i);
+            table[o] = e;
+        }
+        return table;
+    }
 }

@@ -13,7 +13,7 @@ namespace FlowRelay.Emit;
 /// Writes one ECS document per line to rotating files
 /// <c>&lt;prefix&gt;&lt;yyyyMMdd'T'HHmmss&gt;-&lt;n&gt;.ndjson</c> (UTC start time, sequence number):
 /// <c>flows-</c> for flow events; other instances write other documents (<c>alerts-</c>) through
-/// <see cref="WriteDocument{TState}"/> with the same rotation, retention and crash recovery.
+/// <see cref="WriteDocument{TState}(TState, Action{Utf8JsonWriter, TState})"/> (or, for a byte writer, <see cref="WriteDocument{TState}(in TState, DocumentBytesWriter{TState})"/>) with the same rotation, retention and crash recovery.
 /// The file being written carries an extra <c>.partial</c> suffix and is renamed when it is
 /// complete, so a reader picking up <c>*.ndjson</c> never sees a file that is still growing.
 /// Only whole lines are ever written to disk.
@@ -68,7 +68,8 @@ public sealed class NdjsonFileSink : IFlowEventSink, IDisposable
         for (int i = 0; i < events.Length; i++)
         {
             int before = _buffer.WrittenCount;
-            FlowDocumentWriter.Write(_json, in events[i]);
+            // Straight into the buffer, escaped as _json's encoder escapes (FlowDocumentWriter's byte writer).
+            FlowDocumentWriter.Write(_buffer, in events[i]);
             EndLine(before);
         }
     }
@@ -78,14 +79,22 @@ public sealed class NdjsonFileSink : IFlowEventSink, IDisposable
     {
         int before = _buffer.WrittenCount;
         write(_json, state);
+        _json.Flush();
+        _json.Reset();
+        EndLine(before);
+    }
+
+    /// <summary>Writes one document (a complete JSON object written as bytes by <paramref name="write"/>) as one line.</summary>
+    public void WriteDocument<TState>(in TState state, DocumentBytesWriter<TState> write)
+    {
+        int before = _buffer.WrittenCount;
+        write(_buffer, in state);
         EndLine(before);
     }
 
     /// <summary>Ends the line started at <paramref name="before"/>; rotates or writes out as needed.</summary>
     private void EndLine(int before)
     {
-        _json.Flush();
-        _json.Reset();
         _buffer.GetSpan(1)[0] = (byte)'\n';
         _buffer.Advance(1);
         int lineLength = _buffer.WrittenCount - before;

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using FlowRelay.Engine.Dns;
 using FlowRelay.Engine.Ecs;
@@ -13,7 +11,7 @@ namespace FlowRelay.Benchmarks.Ecs;
 
 /// <summary>
 /// ECS serialisation alone of DNS query events (BIND query lines already parsed and split by the
-/// Public Suffix List), with the writer options of the NDJSON and Elasticsearch outputs.
+/// Public Suffix List), written as the NDJSON and Elasticsearch outputs write them.
 /// Documents per second per core = 1 / Mean.
 /// </summary>
 [MemoryDiagnoser]
@@ -22,7 +20,6 @@ public class DnsDocumentBenchmark
     private const int Count = 256;
     private DnsEvent[] _events = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(1 << 20);
-    private Utf8JsonWriter _writer = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -41,19 +38,14 @@ public class DnsDocumentBenchmark
             events.Add(DnsEvent.Create(r, m.TimestampUnixNs, m.ZoneKnown, now, psl));
         }
         _events = [.. events];
-        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
     }
 
+    /// <summary>Per document, as the NDJSON and Elasticsearch outputs write it: straight into their buffer, UnsafeRelaxedJsonEscaping's escaping.</summary>
     [Benchmark(OperationsPerInvoke = Count)]
     public long WriteDnsDocuments()
     {
         _buffer.ResetWrittenCount();
-        for (int i = 0; i < _events.Length; i++)
-        {
-            _writer.Reset(_buffer);
-            DnsDocumentWriter.Write(_writer, _events[i]);
-            _writer.Flush();
-        }
+        for (int i = 0; i < _events.Length; i++) DnsDocumentWriter.Write(_buffer, _events[i]);
         return _buffer.WrittenCount;
     }
 }

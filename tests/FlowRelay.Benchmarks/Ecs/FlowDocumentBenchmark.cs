@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using FlowRelay.Benchmarks.Enrichment;
@@ -20,7 +19,6 @@ public class FlowDocumentBenchmark
     private FlowEvent[] _batch = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(8 * 1024 * 1024);
     private Utf8JsonWriter _writer = null!;
-    private Utf8JsonWriter _sinkWriter = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -31,27 +29,35 @@ public class FlowDocumentBenchmark
         _batch = enrichment.Batch;
         enrichment.Cleanup();
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
-        // The writer options of NdjsonFileSink and SpoolDocumentWriter (the Elasticsearch output).
-        _sinkWriter = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
     }
 
-    /// <summary>Per document, the default encoder (the figure measured since issue 4).</summary>
+    /// <summary>
+    /// Per document, through a Utf8JsonWriter with the default encoder (the figure measured since
+    /// issue 4; tests and the index-template check still write this way).
+    /// </summary>
     [Benchmark(OperationsPerInvoke = BatchSize)]
-    public long WriteEnrichedDocuments() => WriteBatch(_writer);
-
-    /// <summary>Per document, written as the NDJSON and Elasticsearch outputs write it (the issue's target: at least 1 million per second per core, 0 bytes).</summary>
-    [Benchmark(OperationsPerInvoke = BatchSize)]
-    public long WriteEnrichedDocumentsAsTheSinks() => WriteBatch(_sinkWriter);
-
-    private long WriteBatch(Utf8JsonWriter writer)
+    public long WriteEnrichedDocuments()
     {
         _buffer.ResetWrittenCount();
         for (int i = 0; i < _batch.Length; i++)
         {
-            writer.Reset(_buffer);
-            FlowDocumentWriter.Write(writer, _batch[i]);
-            writer.Flush();
+            _writer.Reset(_buffer);
+            FlowDocumentWriter.Write(_writer, _batch[i]);
+            _writer.Flush();
         }
+        return _buffer.WrittenCount;
+    }
+
+    /// <summary>
+    /// Per document, written as the NDJSON and Elasticsearch outputs write it: straight into their
+    /// buffer, UnsafeRelaxedJsonEscaping's escaping (the issue's target: at least 1 million per second
+    /// per core, 0 bytes).
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = BatchSize)]
+    public long WriteEnrichedDocumentsAsTheSinks()
+    {
+        _buffer.ResetWrittenCount();
+        for (int i = 0; i < _batch.Length; i++) FlowDocumentWriter.Write(_buffer, _batch[i]);
         return _buffer.WrittenCount;
     }
 }

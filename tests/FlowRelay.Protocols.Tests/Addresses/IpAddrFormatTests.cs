@@ -46,6 +46,26 @@ public class IpAddrFormatTests
     }
 
     [Fact]
+    public void IPv4_from_the_octet_table_is_the_text_written_digit_by_digit()
+    {
+        // 16 bytes or more take the table (four-byte stores that may run past the text); less, the digit loop.
+        Span<byte> table = stackalloc byte[16];
+        Span<byte> loop = stackalloc byte[15];
+        for (uint octet = 0; octet < 256; octet++)
+        {
+            for (int shift = 0; shift < 32; shift += 8)
+            {
+                var address = IpAddr.FromV4((octet << shift) | (0x01020304u & ~(0xFFu << shift)));
+                table.Fill(0xEE);
+                Assert.True(address.TryFormat(table, out int n));
+                Assert.True(address.TryFormat(loop, out int m));
+                Assert.Equal(Encoding.ASCII.GetString(loop[..m]), Encoding.ASCII.GetString(table[..n]));
+                Assert.Equal(address.ToIPAddress().ToString(), Encoding.ASCII.GetString(table[..n]));
+            }
+        }
+    }
+
+    [Fact]
     public void Refuses_a_destination_too_short_and_an_unset_address()
     {
         Span<byte> buf = stackalloc byte[15];

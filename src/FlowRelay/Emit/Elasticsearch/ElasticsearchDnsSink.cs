@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using FlowRelay.Engine.Ecs;
 using FlowRelay.Engine.Events;
@@ -22,7 +23,7 @@ namespace FlowRelay.Emit.Elasticsearch;
 /// </summary>
 public sealed class ElasticsearchDnsSink : IDnsEventSink
 {
-    private static readonly SpoolDocument<DnsEvent> Document = static (Utf8JsonWriter w, in DnsEvent e) => DnsDocumentWriter.Write(w, in e);
+    private static readonly DocumentBytesWriter<DnsEvent> Document = static (IBufferWriter<byte> output, in DnsEvent e) => DnsDocumentWriter.Write(output, in e);
     private readonly SpoolDocumentWriter _writer;
     private static readonly SpoolDocument<CefInputEvent> CefDocument = static (Utf8JsonWriter w, in CefInputEvent e) => CefDocumentWriter.Write(w, in e);
     private readonly string _stream;

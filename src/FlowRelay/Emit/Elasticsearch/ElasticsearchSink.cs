@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Buffers;
 using FlowRelay.Engine.Ecs;
 using FlowRelay.Engine.Events;
 using FlowRelay.Spool;
@@ -13,7 +13,7 @@ namespace FlowRelay.Emit.Elasticsearch;
 /// </summary>
 public sealed class ElasticsearchSink : IFlowEventSink
 {
-    private static readonly SpoolDocument<FlowEvent> Document = static (Utf8JsonWriter w, in FlowEvent e) => FlowDocumentWriter.Write(w, in e);
+    private static readonly DocumentBytesWriter<FlowEvent> Document = static (IBufferWriter<byte> output, in FlowEvent e) => FlowDocumentWriter.Write(output, in e);
     private readonly SpoolDocumentWriter _writer;
     private readonly string _flowStream;
     private readonly DocumentId _ids = new();

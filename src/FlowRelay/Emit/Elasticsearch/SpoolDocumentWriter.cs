@@ -1,11 +1,12 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using FlowRelay.Emit;
 using FlowRelay.Spool;
 
 namespace FlowRelay.Emit.Elasticsearch;
 
-/// <summary>Writes one ECS document for <see cref="SpoolDocumentWriter.Append{T}"/> (a <c>in</c> parameter, so event structs are not copied).</summary>
+/// <summary>Writes one ECS document for <see cref="SpoolDocumentWriter.Append{T}(string, ReadOnlySpan{byte}, in T, SpoolDocument{T})"/> (a <c>in</c> parameter, so event structs are not copied).</summary>
 public delegate void SpoolDocument<T>(Utf8JsonWriter writer, in T value);
 
 /// <summary>
@@ -36,6 +37,19 @@ public sealed class SpoolDocumentWriter
         _json.Reset();
         write(_json, in value);
         _json.Flush();
+        return Append(stream, id);
+    }
+
+    /// <summary>As <see cref="Append{T}(string, ReadOnlySpan{byte}, in T, SpoolDocument{T})"/>, for a document writer that writes bytes itself.</summary>
+    public bool Append<T>(string stream, ReadOnlySpan<byte> id, in T value, DocumentBytesWriter<T> write)
+    {
+        _buffer.ResetWrittenCount();
+        write(_buffer, in value);
+        return Append(stream, id);
+    }
+
+    private bool Append(string stream, ReadOnlySpan<byte> id)
+    {
         if (_spool.Append(stream, id, _buffer.WrittenSpan)) return true;
         Interlocked.Increment(ref _counters.SpoolRefused);
         return false;

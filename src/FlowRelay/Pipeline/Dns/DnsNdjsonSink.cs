@@ -1,3 +1,4 @@
+using System.Buffers;
 using FlowRelay.Emit;
 using FlowRelay.Engine.Ecs;
 using FlowRelay.Engine.Events;
@@ -27,6 +28,8 @@ public sealed class DnsNdjsonSink : IDnsEventSink, IDisposable
         _cef = cef;
     }
 
+    private static readonly DocumentBytesWriter<DnsEvent> Document = static (IBufferWriter<byte> output, in DnsEvent e) => DnsDocumentWriter.Write(output, in e);
+
     public string Name => "ndjson-dns";
 
     /// <summary>Counters of the DNS files.</summary>
@@ -38,7 +41,7 @@ public sealed class DnsNdjsonSink : IDnsEventSink, IDisposable
     public void Write(ReadOnlySpan<DnsEvent> events)
     {
         foreach (ref readonly DnsEvent e in events)
-            _dns.WriteDocument(e, static (w, ev) => DnsDocumentWriter.Write(w, ev));
+            _dns.WriteDocument(in e, Document);
     }
 
     public void WriteCef(in CefInputEvent cef) => _cef.WriteDocument(cef, static (w, ev) => CefDocumentWriter.Write(w, ev));
