@@ -12,10 +12,17 @@ internal sealed class SlidingWindow
 {
     private readonly int _span;      // N: buckets in the window
     private readonly int _keep;      // N + lateness buckets: how far back entries are kept
-    private long[] _bucket = new long[4];
-    private long[] _sum = new long[4];
-    private long[] _count = new long[4];
+    // One array of entries rather than one per column: an event touches one cache line of the
+    // window, not three (with 100,000 hosts the windows do not stay in cache).
+    private Entry[] _entries = new Entry[4];
     private int _head, _len;
+
+    private struct Entry
+    {
+        public long Bucket;
+        public long Sum;
+        public long Count;
+    }
     private int _windowStart;        // logical index of the first entry inside the window ending at Newest
 
     public SlidingWindow(int spanBuckets, int lateBuckets)
@@ -39,9 +46,9 @@ internal sealed class SlidingWindow
     /// <summary>Oldest bucket inside the current window, or Newest when empty.</summary>
     public long WindowFirstBucket => _windowStart < _len ? BucketAt(_windowStart) : Newest;
 
-    private int Phys(int i) => (_head + i) & (_bucket.Length - 1);
+    private int Phys(int i) => (_head + i) & (_entries.Length - 1);
 
-    private long BucketAt(int i) => _bucket[Phys(i)];
+    private long BucketAt(int i) => _entries[Phys(i)].Bucket;
 
     /// <summary>
     /// Adds an event. Returns false when the bucket is older than the kept range (too late).
@@ -59,9 +66,9 @@ internal sealed class SlidingWindow
         while (i >= 0 && BucketAt(i) > bucket) i--;
         if (i >= 0 && BucketAt(i) == bucket)
         {
-            int p = Phys(i);
-            _sum[p] += value;
-            _count[p]++;
+            ref Entry e = ref _entries[Phys(i)];
+            e.Sum += value;
+            e.Count++;
         }
         else
         {
@@ -87,15 +94,15 @@ internal sealed class SlidingWindow
         int left = 0;
         for (int right = 0; right < _len; right++)
         {
-            int p = Phys(right);
-            long end = _bucket[p];
-            s += _sum[p];
-            c += _count[p];
+            ref Entry r = ref _entries[Phys(right)];
+            long end = r.Bucket;
+            s += r.Sum;
+            c += r.Count;
             while (BucketAt(left) <= end - _span)
             {
-                int q = Phys(left++);
-                s -= _sum[q];
-                c -= _count[q];
+                ref Entry l = ref _entries[Phys(left++)];
+                s -= l.Sum;
+                c -= l.Count;
             }
             if (end < bucket || end - _span >= bucket) continue;
             long metric = byCount ? c : s;
@@ -124,9 +131,9 @@ internal sealed class SlidingWindow
         // (always already out of the window, as keep >= span) are dropped.
         while (_windowStart < _len && BucketAt(_windowStart) <= bucket - _span)
         {
-            int p = Phys(_windowStart++);
-            Sum -= _sum[p];
-            Count -= _count[p];
+            ref Entry e = ref _entries[Phys(_windowStart++)];
+            Sum -= e.Sum;
+            Count -= e.Count;
         }
         while (_len > 0 && BucketAt(0) <= bucket - _keep)
         {
@@ -141,37 +148,17 @@ internal sealed class SlidingWindow
 
     private void InsertAt(int index, long bucket, long value)
     {
-        if (_len == _bucket.Length) Grow();
-        for (int j = _len; j > index; j--)
-        {
-            int to = Phys(j), from = Phys(j - 1);
-            _bucket[to] = _bucket[from];
-            _sum[to] = _sum[from];
-            _count[to] = _count[from];
-        }
-        int p = Phys(index);
-        _bucket[p] = bucket;
-        _sum[p] = value;
-        _count[p] = 1;
+        if (_len == _entries.Length) Grow();
+        for (int j = _len; j > index; j--) _entries[Phys(j)] = _entries[Phys(j - 1)];
+        _entries[Phys(index)] = new Entry { Bucket = bucket, Sum = value, Count = 1 };
         _len++;
     }
 
     private void Grow()
     {
-        int n = _bucket.Length * 2;
-        var b = new long[n];
-        var s = new long[n];
-        var c = new long[n];
-        for (int i = 0; i < _len; i++)
-        {
-            int p = Phys(i);
-            b[i] = _bucket[p];
-            s[i] = _sum[p];
-            c[i] = _count[p];
-        }
-        _bucket = b;
-        _sum = s;
-        _count = c;
+        var grown = new Entry[_entries.Length * 2];
+        for (int i = 0; i < _len; i++) grown[i] = _entries[Phys(i)];
+        _entries = grown;
         _head = 0;
     }
 }
