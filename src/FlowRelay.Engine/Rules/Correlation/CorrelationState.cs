@@ -26,8 +26,11 @@ internal sealed class CorrelationState
         Plan = plan;
         _options = options;
         long spanNs = plan.Rule.Timespan.Ticks * 100;
-        // Bucket width max(1 s, timespan/300): exact to a second up to 5-minute spans, at most ~300 buckets a window.
-        _bucketNs = Math.Max(1_000_000_000L, spanNs / 300);
+        // Bucket width max(1 s, timespan/30): 10 s for 5-minute spans, at most 30 buckets a window.
+        // A busy host has an event in every bucket, so the width decides its memory: with 1-second
+        // buckets (timespan/300) 100,000 uploading hosts held 600 entries each (window plus
+        // lateness) and the relay grew past 700 MB in two minutes of the soak.
+        _bucketNs = Math.Max(1_000_000_000L, spanNs / BucketsPerWindow);
         _spanBuckets = (int)Math.Max(1, spanNs / _bucketNs);
         _latenessNs = options.Lateness.Ticks * 100;
         _lateBuckets = (int)((_latenessNs + _bucketNs - 1) / _bucketNs);
@@ -46,7 +49,10 @@ internal sealed class CorrelationState
     public long Suppressed { get; private set; }
     public long Fired { get; private set; }
 
-    /// <summary>Window bucket width (documented choice: max(1 s, timespan/300)).</summary>
+    /// <summary>Buckets a window is divided into (for spans of 30 s and more; shorter spans use 1-second buckets).</summary>
+    public const int BucketsPerWindow = 30;
+
+    /// <summary>Window bucket width (documented choice: max(1 s, timespan/30)).</summary>
     public TimeSpan BucketWidth => TimeSpan.FromTicks(_bucketNs / 100);
 
     /// <summary>

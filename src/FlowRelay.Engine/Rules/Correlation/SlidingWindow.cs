@@ -2,10 +2,10 @@ namespace FlowRelay.Engine.Rules.Correlation;
 
 /// <summary>
 /// The per-group sliding window: a sorted ring of (bucket, sum, count) for the buckets that saw
-/// events. Bucket width is max(1 s, timespan / 300), so the window is exact to one bucket (one
-/// second for spans up to 5 minutes) while a group never holds more than
+/// events. Bucket width is max(1 s, timespan / 30), so the window is exact to one bucket (ten
+/// seconds for a 5-minute span) while a group never holds more than
 /// timespan/width + lateness/width buckets — memory bounded whatever the traffic. Only buckets
-/// with events are stored, so a quiet host costs a few entries, not 300.
+/// with events are stored, so a quiet host costs a few entries, not 30.
 /// The window at bucket <c>e</c> covers buckets (e − N, e], N = timespan / width.
 /// </summary>
 internal sealed class SlidingWindow
