@@ -60,11 +60,8 @@ public static class Iso8601
         return true;
     }
 
-    /// <summary>Two digits of <paramref name="value"/> (below 100) at <paramref name="offset"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair(ref byte destination, int offset, uint value) =>
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, offset),
-            Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(Pairs), (int)value * 2)));
+    private static void Pair(ref byte destination, int offset, uint value) => AsciiDigits.WritePairUnchecked(ref destination, offset, value);
 
     /// <summary>
     /// Writes any Unix time as <c>DateTime</c>'s "yyyy-MM-dd'T'HH:mm:ss.fff'Z'" writes it (before 1970
@@ -76,8 +73,4 @@ public static class Iso8601
         // Before 1970: rare enough (a broken exporter clock) for the general formatter.
         return DateTime.UnixEpoch.AddTicks(unixNs / 100).TryFormat(destination, out int n, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) ? n : 0;
     }
-
-    /// <summary>"00" to "99", two ASCII digits per number.</summary>
-    private static ReadOnlySpan<byte> Pairs =>
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 }

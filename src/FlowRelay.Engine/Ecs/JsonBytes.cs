@@ -103,13 +103,13 @@ internal ref struct JsonBytes
 
     public void Number(ulong value)
     {
-        _pos += Digits(value, _buffer[_pos..]);
+        _pos += AsciiDigits.Write(value, _buffer[_pos..]);
         _comma = true;
     }
 
     public void Number(long value)
     {
-        _pos += value >= 0 ? Digits((ulong)value, _buffer[_pos..]) : Negative(value, _buffer[_pos..]);
+        _pos += value >= 0 ? AsciiDigits.Write((ulong)value, _buffer[_pos..]) : Negative(value, _buffer[_pos..]);
         _comma = true;
     }
 
@@ -119,81 +119,12 @@ internal ref struct JsonBytes
         return n;
     }
 
-    /// <summary>
-    /// Decimal digits; most counters, ports and ids in a flow are below 10,000, which are written
-    /// from a table of digit pairs without the general formatter.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Digits(ulong value, Span<byte> destination)
-    {
-        if (value < 10)
-        {
-            destination[0] = (byte)('0' + value);
-            return 1;
-        }
-        if (value < 100)
-        {
-            Pair((uint)value, destination);
-            return 2;
-        }
-        return LongDigits(value, destination);
-    }
-
-    private static int LongDigits(ulong value, Span<byte> destination)
-    {
-        int n = CountDigits(value);
-        int pos = n;
-        while (value >= 100)
-        {
-            pos -= 2;
-            ulong q = value / 100;
-            Pair((uint)(value - q * 100), destination[pos..]);
-            value = q;
-        }
-        if (value >= 10) Pair((uint)value, destination);
-        else destination[0] = (byte)('0' + value);
-        return n;
-    }
-
-    private static int CountDigits(ulong value)
-    {
-        int n = 1;
-        if (value >= 10_000_000_000)
-        {
-            value /= 10_000_000_000;
-            n += 10;
-        }
-        if (value >= 100_000)
-        {
-            value /= 100_000;
-            n += 5;
-        }
-        while (value >= 10)
-        {
-            value /= 10;
-            n++;
-        }
-        return n;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair(uint value, Span<byte> destination)
-    {
-        ReadOnlySpan<byte> pairs = Pairs;
-        destination[1] = pairs[(int)value * 2 + 1];
-        destination[0] = pairs[(int)value * 2];
-    }
-
-    /// <summary>"00" to "99", two ASCII digits per number.</summary>
-    private static ReadOnlySpan<byte> Pairs =>
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
-
     /// <summary>A number written as a string (<c>"12"</c>).</summary>
     public void QuotedDigits(ulong value)
     {
         Span<byte> d = _buffer[_pos..];
         d[0] = (byte)'"';
-        int n = Digits(value, d[1..]);
+        int n = AsciiDigits.Write(value, d[1..]);
         d[n + 1] = (byte)'"';
         _pos += n + 2;
         _comma = true;
@@ -241,7 +172,7 @@ internal ref struct JsonBytes
         if (thousandths >= 0 && thousandths <= 1_000_000_000 && thousandths == Math.Floor(thousandths) && !double.IsNegative(thousandths))
         {
             ulong k = (ulong)thousandths;
-            _pos += Digits(k / 1000, _buffer[_pos..]);
+            _pos += AsciiDigits.Write(k / 1000, _buffer[_pos..]);
             uint fraction = (uint)(k % 1000);
             if (fraction != 0)
             {

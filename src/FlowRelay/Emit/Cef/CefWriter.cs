@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Unicode;
+using FlowRelay.Engine.Ecs;
 
 namespace FlowRelay.Emit.Cef;
 
@@ -138,7 +139,7 @@ public sealed class CefWriter
         {
             magnitude = (ulong)value;
         }
-        _length = o + WriteDigits(magnitude, buffer, o);
+        _length = o + AsciiDigits.Write(magnitude, buffer.AsSpan(o));
     }
 
     /// <summary>Writes <c>key=number</c> for a floating-point field (cfpN), as <c>"0.######"</c> writes it.</summary>
@@ -180,7 +181,7 @@ public sealed class CefWriter
             }
             long whole = n >> 6;
             int sixtyFourths = (int)(n & 63);
-            o += WriteDigits((ulong)whole, destination[o..]);
+            o += AsciiDigits.Write((ulong)whole, destination[o..]);
             if (sixtyFourths != 0)
             {
                 // 1/64 = 0.015625: six decimals, then the trailing zeros dropped.
@@ -206,63 +207,6 @@ public sealed class CefWriter
         value.TryFormat(destination[..Math.Min(destination.Length, DecimalMax)], out int written, "0.######", CultureInfo.InvariantCulture);
         return written;
     }
-
-    /// <summary>The decimal digits of <paramref name="value"/> at <paramref name="offset"/>; returns how many.</summary>
-    private static int WriteDigits(ulong value, byte[] buffer, int offset) => WriteDigits(value, buffer.AsSpan(offset));
-
-    private static int WriteDigits(ulong value, Span<byte> destination)
-    {
-        int count = CountDigits(value);
-        ReadOnlySpan<byte> pairs = Pairs;
-        int i = count;
-        while (value >= 100)
-        {
-            ulong q = value / 100;
-            int r = (int)(value - q * 100) * 2;
-            destination[--i] = pairs[r + 1];
-            destination[--i] = pairs[r];
-            value = q;
-        }
-        if (value >= 10)
-        {
-            int r = (int)value * 2;
-            destination[1] = pairs[r + 1];
-            destination[0] = pairs[r];
-        }
-        else
-        {
-            destination[0] = (byte)('0' + (int)value);
-        }
-        return count;
-    }
-
-    private static int CountDigits(ulong value)
-    {
-        int digits = 1;
-        if (value >= 10_000_000_000UL)
-        {
-            value /= 10_000_000_000UL;
-            digits += 10;
-        }
-        if (value >= 100_000)
-        {
-            value /= 100_000;
-            digits += 5;
-        }
-        if (value >= 100_000)
-        {
-            value /= 100_000;
-            digits += 5;
-        }
-        if (value >= 100) { value /= 100; digits += 2; }
-        if (value >= 100) { value /= 100; digits += 2; }
-        if (value >= 10) digits++;
-        return digits;
-    }
-
-    /// <summary>"00" to "99", two ASCII digits per number.</summary>
-    private static ReadOnlySpan<byte> Pairs =>
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Ensure(int size)
