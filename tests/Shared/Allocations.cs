@@ -1,6 +1,9 @@
-namespace FlowRelay.Engine.Tests;
+namespace FlowRelay.Testing;
 
-/// <summary>Measures what code allocates on the calling thread, for "allocates nothing per record" tests (the twin of FlowRelay.Tests' Support/Allocations).</summary>
+/// <summary>
+/// Measures what code allocates on the calling thread, for "allocates nothing per record" tests.
+/// One file, compiled into FlowRelay.Tests and FlowRelay.Engine.Tests (linked from tests/Shared).
+/// </summary>
 internal static class Allocations
 {
     /// <summary>
