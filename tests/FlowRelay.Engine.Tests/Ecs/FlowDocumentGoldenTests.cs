@@ -22,23 +22,12 @@ namespace FlowRelay.Engine.Tests.Ecs;
 /// </summary>
 public class FlowDocumentGoldenTests
 {
-    private const string GoldenFile = "flow-documents.golden.txt";
+    private const string GoldenFileName = "flow-documents.golden.txt";
 
     [Fact]
     public void Output_is_byte_for_byte_the_pinned_output()
     {
-        string actual = RenderAll();
-        if (Environment.GetEnvironmentVariable("FLOWRELAY_WRITE_GOLDEN") is { Length: > 0 } path)
-        {
-            File.WriteAllText(path, actual, new UTF8Encoding(false));
-        }
-        string expected = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Ecs", GoldenFile), Encoding.UTF8);
-        string[] e = expected.Split('\n'), a = actual.Split('\n');
-        for (int i = 0; i < Math.Min(e.Length, a.Length); i++)
-        {
-            Assert.True(e[i] == a[i], $"line {i + 1} differs:\nexpected {e[i]}\nactual   {a[i]}");
-        }
-        Assert.Equal(e.Length, a.Length);
+        GoldenFile.AssertMatches(GoldenFileName, RenderAll(), "FLOWRELAY_WRITE_GOLDEN");
     }
 
     internal static readonly (string Name, JsonWriterOptions Options)[] Configurations =
