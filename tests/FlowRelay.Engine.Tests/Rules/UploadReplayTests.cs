@@ -235,6 +235,27 @@ public sealed class UploadReplayTests : IDisposable
     }
 
     [Fact]
+    public void With_many_groups_a_host_updated_from_the_oldest_eighth_survives_evictions()
+    {
+        // Past 64 groups a group moves to the newest end only once it has drifted into the oldest
+        // eighth (CorrelationState.Touch). The busy host is the oldest of 800 when it uploads again,
+        // so it must move up and outlive the 100 evictions that follow.
+        var (engine, sink) = Bundled(new RuleEngineOptions { MaxGroups = 800 });
+        Run(engine, Flow("10.9.9.9", Internet, 15 * MB, Sec(0)));
+        var batch = new FlowEvent[799];
+        for (int i = 0; i < batch.Length; i++) batch[i] = Flow($"10.0.{i >> 8}.{i & 255}", Internet, 1000, Sec(1 + i * 0.001));
+        RunEnriched(engine, _enrichers, batch);
+        Run(engine, Flow("10.9.9.9", Internet, 1000, Sec(2)));
+        var flood = new FlowEvent[100];
+        for (int i = 0; i < flood.Length; i++) flood[i] = Flow($"10.1.0.{i + 1}", Internet, 1000, Sec(3 + i * 0.001));
+        RunEnriched(engine, _enrichers, flood);
+        var c = engine.CorrelationCounters.Single(x => x.RuleId == "6ded69dc-31ec-4a4d-821c-01f620ca8226");
+        Assert.Equal(100, c.Evicted);
+        Run(engine, Flow("10.9.9.9", Internet, 6 * MB, Sec(4))); // 21 MB within 5 minutes only if its window survived
+        Assert.Equal("10.9.9.9", Assert.Single(sink.Of(Upload)).Host);
+    }
+
+    [Fact]
     public void A_group_object_reused_for_a_new_host_starts_empty()
     {
         // Two groups at most: the third host takes over the evicted first host's state object.

@@ -26,8 +26,17 @@ internal sealed class CorrelationGroup(GroupKey key, string[] keyText, SlidingWi
         LastSeenNs = 0;
         LastAlertNs = long.MinValue;
         Newer = Older = null;
+        Stamp = 0;
     }
-    public SlidingWindow Window { get; } = window;
+
+    /// <summary>
+    /// The window, held inline (a struct field, reached with <c>ref</c>): one object less to fetch
+    /// per event when 100,000 hosts' windows do not fit in cache.
+    /// </summary>
+    public SlidingWindow Window = window;
+
+    /// <summary>The correlation's relink count when this group last moved to the newest end of the recency list.</summary>
+    public long Stamp;
 
     /// <summary>value_count: value → newest bucket it was seen in.</summary>
     public Dictionary<KeyPart, long>? Distinct { get; set; }

@@ -7,14 +7,16 @@ namespace FlowRelay.Engine.Rules.Correlation;
 /// timespan/width + lateness/width buckets — memory bounded whatever the traffic. Only buckets
 /// with events are stored, so a quiet host costs a few entries, not 30.
 /// The window at bucket <c>e</c> covers buckets (e − N, e], N = timespan / width.
+/// A struct so that it lives inside its <see cref="CorrelationGroup"/>; always use it by
+/// <c>ref</c> (a copy would update the copy).
 /// </summary>
-internal sealed class SlidingWindow
+internal struct SlidingWindow
 {
     private readonly int _span;      // N: buckets in the window
     private readonly int _keep;      // N + lateness buckets: how far back entries are kept
     // One array of entries rather than one per column: an event touches one cache line of the
     // window, not three (with 100,000 hosts the windows do not stay in cache).
-    private Entry[] _entries = new Entry[4];
+    private Entry[] _entries;
     private int _head, _len;
 
     private struct Entry
@@ -29,26 +31,28 @@ internal sealed class SlidingWindow
     {
         _span = spanBuckets;
         _keep = spanBuckets + lateBuckets;
+        _entries = new Entry[4];
+        Newest = long.MinValue;
     }
 
     /// <summary>Newest bucket seen (long.MinValue when empty).</summary>
-    public long Newest { get; private set; } = long.MinValue;
+    public long Newest { readonly get; private set; }
 
     /// <summary>Sum of values in the window ending at <see cref="Newest"/>.</summary>
-    public long Sum { get; private set; }
+    public long Sum { readonly get; private set; }
 
     /// <summary>Number of events in the window ending at <see cref="Newest"/>.</summary>
-    public long Count { get; private set; }
+    public long Count { readonly get; private set; }
 
     /// <summary>Entries held (for memory accounting and tests).</summary>
-    public int Entries => _len;
+    public readonly int Entries => _len;
 
     /// <summary>Oldest bucket inside the current window, or Newest when empty.</summary>
-    public long WindowFirstBucket => _windowStart < _len ? BucketAt(_windowStart) : Newest;
+    public readonly long WindowFirstBucket => _windowStart < _len ? BucketAt(_windowStart) : Newest;
 
-    private int Phys(int i) => (_head + i) & (_entries.Length - 1);
+    private readonly int Phys(int i) => (_head + i) & (_entries.Length - 1);
 
-    private long BucketAt(int i) => _entries[Phys(i)].Bucket;
+    private readonly long BucketAt(int i) => _entries[Phys(i)].Bucket;
 
     /// <summary>
     /// Adds an event. Returns false when the bucket is older than the kept range (too late).
@@ -88,7 +92,7 @@ internal sealed class SlidingWindow
     /// no later than <see cref="Newest"/> — how a late event is judged: it may complete a window
     /// that has already slid past. Linear in the entries held.
     /// </summary>
-    public (long Sum, long Count) MaxContaining(long bucket, bool byCount)
+    public readonly (long Sum, long Count) MaxContaining(long bucket, bool byCount)
     {
         long best = long.MinValue, bestSum = 0, bestCount = 0, s = 0, c = 0;
         int left = 0;
