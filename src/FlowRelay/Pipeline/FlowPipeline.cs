@@ -32,8 +32,13 @@ namespace FlowRelay.Pipeline;
 /// </summary>
 public sealed class FlowPipeline : BackgroundService
 {
-    /// <summary>Events per batch before the later stages run; also the batch flushes whenever the queue is empty.</summary>
-    public const int BatchSize = 1024;
+    /// <summary>
+    /// Events per batch before the later stages run; also the batch flushes whenever the queue is
+    /// empty, so a quiet relay does not hold events back. 4096 rather than 1024: a quarter of the
+    /// handovers, so the later threads sleep and wake a quarter as often (at a million records a
+    /// second that was about a tenth of the rule thread's time), at 6 × 8192 pooled events.
+    /// </summary>
+    public const int BatchSize = 4096;
 
     private readonly RelaySettings _settings;
     private readonly PacketChannel _channel;
