@@ -101,29 +101,82 @@ public sealed class RuleEngine
         long before = Alerts;
         EventsEvaluated += events.Length;
         if (typeof(T) == typeof(DnsEvent)) DnsEventsEvaluated += events.Length;
+        // Two passes. The first runs the detection conditions and notes each match, with the group
+        // key (and its hash) of every correlation that counts it. The second takes the matches in
+        // event order, as one pass would: filters, detection alerts, correlation updates. The
+        // correlations' groups (100,000 hosts' worth) are not in cache; knowing the keys ahead lets
+        // the second pass load each group's table slot, then its object, then its window entry, a
+        // few observations before it reaches them, so those misses overlap instead of stalling
+        // one after another.
+        int hitCount = 0, obsCount = 0;
         for (int n = 0; n < events.Length; n++)
         {
             ref var e = ref events[n];
             for (int r = 0; r < rules.Length; r++)
             {
                 if (!rules[r].Matcher.Match(in e)) continue;
-                int d = index[r];
-                if (rules[r].Exclusions.Length > 0 && rules[r].ExcludedBy(in e) is { } filter)
+                if (hitCount == _hits.Length) Array.Resize(ref _hits, _hits.Length * 2);
+                _hits[hitCount++] = (n, r);
+                foreach (var (state, input) in _eventConsumers[index[r]])
                 {
-                    T.MarkExcluded(ref e, filter);
-                    _excluded[d]++;
-                    continue;
-                }
-                _matches[d]++;
-                long t = T.EventTime(in e);
-                if (_detectionAlerts[d]) DetectionAlert(d, rules[r], in e, t);
-                foreach (var (state, input) in _eventConsumers[d])
-                {
-                    if (state.ObserveEvent(in e, (EventInput<T>)input, t) is { } alert) Emit(alert, Array.IndexOf(_states, state));
+                    if (obsCount == _obsKeys.Length) GrowObservations();
+                    var key = CorrelationState.KeyOf(in e, (EventInput<T>)input);
+                    _obsKeys[obsCount] = key;
+                    _obsHashes[obsCount] = GroupTable.HashOf(in key);
+                    _obsStates[obsCount++] = state;
                 }
             }
         }
+        for (int o = 0; o < Math.Min(SlotAhead, obsCount); o++) _obsStates[o].PrefetchSlot(_obsHashes[o]);
+        for (int o = 0; o < Math.Min(GroupAhead, obsCount); o++) _obsStates[o].PrefetchGroup(_obsHashes[o]);
+        for (int o = 0; o < Math.Min(WindowAhead, obsCount); o++) _obsStates[o].PrefetchWindow(_obsHashes[o]);
+        int next = 0;
+        for (int h = 0; h < hitCount; h++)
+        {
+            var (n, r) = _hits[h];
+            ref var e = ref events[n];
+            int d = index[r];
+            var consumers = _eventConsumers[d];
+            if (rules[r].Exclusions.Length > 0 && rules[r].ExcludedBy(in e) is { } filter)
+            {
+                T.MarkExcluded(ref e, filter);
+                _excluded[d]++;
+                next += consumers.Length;
+                continue;
+            }
+            _matches[d]++;
+            long t = T.EventTime(in e);
+            if (_detectionAlerts[d]) DetectionAlert(d, rules[r], in e, t);
+            foreach (var (state, input) in consumers)
+            {
+                int o = next++;
+                if (o + SlotAhead < obsCount) _obsStates[o + SlotAhead].PrefetchSlot(_obsHashes[o + SlotAhead]);
+                if (o + GroupAhead < obsCount) _obsStates[o + GroupAhead].PrefetchGroup(_obsHashes[o + GroupAhead]);
+                if (o + WindowAhead < obsCount) _obsStates[o + WindowAhead].PrefetchWindow(_obsHashes[o + WindowAhead]);
+                if (state.ObserveEvent(in e, (EventInput<T>)input, t, in _obsKeys[o], _obsHashes[o]) is { } alert) Emit(alert, Array.IndexOf(_states, state));
+            }
+        }
+        Array.Clear(_obsStates, 0, obsCount); // no references kept to states a reload replaces
         return (int)(Alerts - before);
+    }
+
+    // How many observations ahead each prefetch step runs: the slot first, its group once the slot
+    // has arrived, the group's window entry once the group has.
+    private const int SlotAhead = 12, GroupAhead = 8, WindowAhead = 4;
+
+    // The batch's matches (event, rule) and its correlation observations (key, hash, state), in
+    // order; they grow to the largest batch's needs and stay.
+    private (int Event, int Rule)[] _hits = new (int, int)[4096];
+    private GroupKey[] _obsKeys = new GroupKey[4096];
+    private int[] _obsHashes = new int[4096];
+    private CorrelationState[] _obsStates = new CorrelationState[4096];
+
+    private void GrowObservations()
+    {
+        int size = _obsKeys.Length * 2;
+        Array.Resize(ref _obsKeys, size);
+        Array.Resize(ref _obsHashes, size);
+        Array.Resize(ref _obsStates, size);
     }
 
     /// <summary>Event time of a flow: its end (the time its bytes were all sent), else when it was received.</summary>

@@ -35,6 +35,9 @@ internal sealed class CorrelationGroup(GroupKey key, string[] keyText, SlidingWi
     /// </summary>
     public SlidingWindow Window = window;
 
+    /// <summary>The key's hash in the correlation's <see cref="GroupTable"/>.</summary>
+    public int Hash;
+
     /// <summary>The correlation's relink count when this group last moved to the newest end of the recency list.</summary>
     public long Stamp;
 

@@ -17,7 +17,7 @@ internal sealed class CorrelationState
     private readonly int _spanBuckets;
     private readonly int _lateBuckets;
     private readonly long _latenessNs;
-    private readonly Dictionary<GroupKey, CorrelationGroup> _groups = new();
+    private readonly GroupTable _groups = new();
     // Far in the past but clear of overflow when the lateness is subtracted.
     private long _maxTimeNs = long.MinValue / 4;
 
@@ -70,7 +70,7 @@ internal sealed class CorrelationState
         // Oldest first, so the recency order carries over.
         for (var g = old._oldest; g is not null; g = g.Newer)
         {
-            _groups[g.Key] = g;
+            _groups.Add(g, g.Hash);
         }
         (_newest, _oldest) = (old._newest, old._oldest);
         _maxTimeNs = old._maxTimeNs;
@@ -86,9 +86,23 @@ internal sealed class CorrelationState
     /// <summary>Counts one event of a detection rule this correlation reads; returns an alert when it trips.</summary>
     public Alert? ObserveEvent<T>(in T e, EventInput<T> input, long timeNs) where T : struct, IRuleEvent<T>
     {
+        var key = KeyOf(in e, input);
+        return ObserveEvent(in e, input, timeNs, in key, GroupTable.HashOf(in key));
+    }
+
+    /// <summary>The group key <paramref name="e"/> counts under (its hash: <see cref="GroupTable.HashOf"/>).</summary>
+    public static GroupKey KeyOf<T>(in T e, EventInput<T> input) where T : struct, IRuleEvent<T>
+    {
         var key = new GroupKey();
         for (int i = 0; i < input.Keys.Length; i++) key[i] = KeyPart.Read(input.Keys[i], in e);
-        if (!_groups.TryGetValue(key, out var group))
+        return key;
+    }
+
+    /// <summary>As <see cref="ObserveEvent{T}(in T, EventInput{T}, long)"/>, with the key and its hash already computed.</summary>
+    public Alert? ObserveEvent<T>(in T e, EventInput<T> input, long timeNs, in GroupKey key, int hash) where T : struct, IRuleEvent<T>
+    {
+        var group = _groups.Find(in key, hash);
+        if (group is null)
         {
             if (timeNs < _maxTimeNs - _latenessNs)
             {
@@ -97,7 +111,7 @@ internal sealed class CorrelationState
             }
             var text = new string[input.Keys.Length];
             for (int i = 0; i < text.Length; i++) text[i] = input.Keys[i].ToDisplayString(in e) ?? "";
-            group = Create(key, text);
+            group = Create(key, hash, text);
         }
         long value = 0;
         KeyPart distinct = default;
@@ -107,6 +121,25 @@ internal sealed class CorrelationState
             else if (!vf.Number!(in e, out value)) return null; // no value, nothing to add
         }
         return Update(group, key, timeNs, value, distinct, in e, true, input.Position);
+    }
+
+    // Three steps that bring an event's group into cache ahead of ObserveEvent, each a few events
+    // before the next needs its result (RuleEngine.Evaluate): the table slot, then the group object
+    // the slot names, then the window entry the group's window will update.
+
+    /// <summary>Prefetch step 1: the table slot of <paramref name="hash"/>.</summary>
+    public void PrefetchSlot(int hash) => _groups.Prefetch(hash);
+
+    /// <summary>Prefetch step 2: the group in that slot (when the slot is the key's own).</summary>
+    public void PrefetchGroup(int hash)
+    {
+        if (_groups.Peek(hash) is { } g) Prefetching.Object(g);
+    }
+
+    /// <summary>Prefetch step 3: the newest entry of that group's window.</summary>
+    public void PrefetchWindow(int hash)
+    {
+        if (_groups.Peek(hash) is { } g) g.Window.Prefetch();
     }
 
     /// <summary>Counts an alert of a correlation this one chains on.</summary>
@@ -119,14 +152,16 @@ internal sealed class CorrelationState
             key[i] = source.Key[input.KeyMap[i]];
             text[i] = source.KeyText[input.KeyMap[i]];
         }
-        if (!_groups.TryGetValue(key, out var group))
+        int hash = GroupTable.HashOf(in key);
+        var group = _groups.Find(in key, hash);
+        if (group is null)
         {
             if (source.TimeNs < _maxTimeNs - _latenessNs)
             {
                 LateDropped++;
                 return null;
             }
-            group = Create(key, text);
+            group = Create(key, hash, text);
         }
         FlowEvent none = default;
         return Update(group, key, source.TimeNs, 0, default, in none, false, input.Position);
@@ -292,13 +327,14 @@ internal sealed class CorrelationState
         return n;
     }
 
-    private CorrelationGroup Create(GroupKey key, string[] text)
+    private CorrelationGroup Create(GroupKey key, int hash, string[] text)
     {
         CorrelationGroup? reused = null;
         while (_groups.Count >= _options.MaxGroups && _oldest is not null) reused = RemoveOldest();
         var g = reused ?? new CorrelationGroup(key, text, new SlidingWindow(_spanBuckets, _lateBuckets));
         if (reused is not null) reused.Reuse(key, text);
-        _groups[key] = g;
+        g.Hash = hash;
+        _groups.Add(g, hash);
         Link(g);
         return g;
     }
@@ -315,7 +351,7 @@ internal sealed class CorrelationState
         if (g.LastSeenNs < horizon) Expired++;
         else Evicted++;
         Unlink(g);
-        _groups.Remove(g.Key);
+        _groups.Remove(g, g.Hash);
         return g;
     }
 
