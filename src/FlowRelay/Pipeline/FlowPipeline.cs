@@ -120,8 +120,17 @@ public sealed class FlowPipeline : BackgroundService
         return base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The reader runs on a thread of its own (<c>flowrelay-decode</c>), not on the thread pool:
+    /// the UDP receivers' loops live on the pool, and sharing it with them made decoding wait behind
+    /// their continuations at high rates.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => ReadLoop(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void ReadLoop(CancellationToken stoppingToken)
     {
+        Thread.CurrentThread.Name = "flowrelay-decode";
         var reader = _channel.Reader;
         Task<bool>? waiting = null;
         try
@@ -140,7 +149,17 @@ public sealed class FlowPipeline : BackgroundService
                 Housekeeping(force: false);
 
                 waiting ??= reader.WaitToReadAsync(stoppingToken).AsTask();
-                if (!waiting.IsCompleted) await Task.WhenAny(waiting, Task.Delay(_tick, stoppingToken)).ConfigureAwait(false);
+                if (!waiting.IsCompleted)
+                {
+                    try
+                    {
+                        waiting.Wait(_tick, CancellationToken.None);
+                    }
+                    catch (AggregateException)
+                    {
+                        // cancelled or faulted: seen below
+                    }
+                }
                 if (waiting.IsCompleted)
                 {
                     if (waiting.IsCanceled || waiting.IsFaulted || !waiting.Result) break;
