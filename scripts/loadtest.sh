@@ -5,6 +5,9 @@
 #   detect    the relay on the detection path: decode, enrich, bundled Sigma rules, alerts;
 #             flow documents not written (outputs.ndjson.enabled: false)
 #   full      the relay with every flow also written as an ECS NDJSON document
+#   es        the relay with every flow sent to Elasticsearch (through the disk spool) instead,
+#             here tools/FlowRelay.EsSink, a loopback stand-in that answers bulk requests as
+#             Elasticsearch does and keeps nothing; it runs on the same cores as the relay
 # For each receiver the rate steps up (bounded number of steps, fixed duration each) until a
 # step loses anything; loss is judged by the kernel's own per-socket drop counter
 # (/proc/net/udp "drops"), by what the receiver counted (nfdump -I flows; the relay's
@@ -13,7 +16,7 @@
 #   scripts/loadtest.sh            full run (~6-10 minutes)
 #   scripts/loadtest.sh --quick    ~1-2 minutes, coarse steps
 # Options: --format ipfix|v9  --exporters N  --duration SECONDS  --rates "r1 r2 ..."
-#          --only "nfcapd detect full"  --keep (keep the work folder)
+#          --only "nfcapd detect full es"  --keep (keep the work folder)
 #          --max-groups N (rules.max_groups of the relay; default 200000, room for the 100,000 hosts)
 #          --warmup "RATE SECONDS" (before each step; default "100000 4": about 400,000 records, so
 #          nearly all 100,000 hosts have been seen and the JIT has finished; "20000 2" measures a
@@ -24,7 +27,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-QUICK=0; FORMAT=ipfix; EXPORTERS=50; DURATION=""; RATES=""; ONLY="nfcapd detect full"; KEEP=0; REV=HEAD
+QUICK=0; FORMAT=ipfix; EXPORTERS=50; DURATION=""; RATES=""; ONLY="nfcapd detect full es"; KEEP=0; REV=HEAD; SINKPID=""
 # The sender cycles through 100,000 internal hosts; the relay is given room to track them all
 # (rules.max_groups), as a user with that many hosts would configure it. --max-groups 50000 (the
 # default) measures the worst case instead, where windows are evicted and re-created all the time.
@@ -80,7 +83,7 @@ else
   log "measuring the working tree of $ROOT (uncommitted changes included)"
 fi
 log "building the relay and the load generator (Release) into $WORK"
-for proj in src/FlowRelay/FlowRelay.csproj:relay tools/FlowRelay.LoadGen/FlowRelay.LoadGen.csproj:loadgen; do
+for proj in src/FlowRelay/FlowRelay.csproj:relay tools/FlowRelay.LoadGen/FlowRelay.LoadGen.csproj:loadgen tools/FlowRelay.EsSink/FlowRelay.EsSink.csproj:essink; do
   if ! timeout 600 dotnet publish "$SRC/${proj%%:*}" -c Release -o "$WORK/${proj##*:}" -nologo -v q >"$WORK/build.log" 2>&1; then
     grep -E "error|rror\(s\)" "$WORK/build.log" | head -20 >&2; log "build of ${proj%%:*} failed"; exit 1
   fi
@@ -118,7 +121,17 @@ start_receiver() { # kind port dir -> sets RPID
   if [[ $kind == nfcapd ]]; then
     nfcapd -w "$dir" -b 127.0.0.1 -p "$port" -B "$BUF" -t 3600 >"$dir/nfcapd.log" 2>&1 &
   else
-    local nd=false; [[ $kind == full ]] && nd=true
+    local nd=false es=false esurl="http://127.0.0.1:9"
+    [[ $kind == full ]] && nd=true
+    if [[ $kind == es ]]; then
+      es=true
+      "$WORK/essink/flowrelay-es-sink" --listen 127.0.0.1:0 >"$dir/essink.log" 2>&1 &
+      SINKPID=$!
+      PIDS+=("$SINKPID")
+      for _ in $(seq 1 100); do grep -q "listening on" "$dir/essink.log" 2>/dev/null && break; sleep 0.1; done
+      esurl=$(grep -o "http://[0-9.:]*" "$dir/essink.log" | head -n 1)
+      [[ -n $esurl ]] || { log "the Elasticsearch stand-in did not start"; cat "$dir/essink.log" >&2; return 1; }
+    fi
     cat >"$dir/flowrelay.yaml" <<EOF
 data_dir: $dir/data
 stats_interval: 1s
@@ -133,6 +146,9 @@ outputs:
   ndjson:
     enabled: $nd
     max_files: 4
+  elasticsearch:
+    enabled: $es
+    urls: ["$esurl"]
 EOF
     "$WORK/relay/flowrelay" run -c "$dir/flowrelay.yaml" >"$dir/relay.log" 2>&1 &
   fi
@@ -159,6 +175,18 @@ relay_drain() { # stats.json
   done
 }
 
+# Elasticsearch path: after the pipeline drained, wait (bounded) until the spool has delivered
+# everything it holds; prints the seconds it took.
+es_drain() { # stats.json
+  local start=$SECONDS waiting
+  for _ in $(seq 1 600); do
+    waiting=$(json_get "$1" "d['spool']['entries_waiting']" 2>/dev/null || echo 1)
+    [[ $waiting == 0 ]] && break
+    sleep 0.5
+  done
+  echo $((SECONDS - start))
+}
+
 # One step: prints "kind rate sent_records achieved_rate received kernel_drops queue_drops lost cpu% hwm_mb load"
 run_step() { # kind rate
   local kind=$1 rate=$2 port dir sent got qd=0 emitted
@@ -182,10 +210,15 @@ run_step() { # kind rate
     sleep 2
   else
     relay_drain "$dir/data/stats.json"
+    if [[ $kind == es ]]; then
+      local took; took=$(es_drain "$dir/data/stats.json")
+      log "es $rate: spool delivered everything $took s after the pipeline drained ($(json_get "$dir/data/stats.json" "'%d delivered, %d waiting' % (d['elasticsearch']['delivered'], d['spool']['entries_waiting'])"))"
+    fi
   fi
   local kdrops hwm
   kdrops=$(sock_drops "$port"); hwm=$(vm_hwm_mb "$RPID")
   stop_receiver "$RPID"
+  [[ $kind == es ]] && stop_receiver "$SINKPID"
   if [[ $kind == nfcapd ]]; then
     # nfcapd's own count, from the summary line it logs on exit ("Ident: 'none' Flows: N, ...").
     got=$(grep -o "Flows: [0-9]*" "$dir/nfcapd.log" | tail -n 1 | awk '{ print $2 }')
@@ -194,6 +227,10 @@ run_step() { # kind rate
     got=$(json_get "$dir/data/stats.json" "d.get('decoder', {}).get('records', 0)")
     emitted=$(json_get "$dir/data/stats.json" "d['pipeline']['events']")
     qd=$(json_get "$dir/data/stats.json" "d['ingest']['dropped_queue_full'] + d.get('outputs', {}).get('ndjson', {}).get('events_dropped', 0)")
+    if [[ $kind == es ]]; then
+      # Also lost: what the spool dropped or still holds undelivered, and what Elasticsearch refused.
+      qd=$((qd + $(json_get "$dir/data/stats.json" "d['spool']['entries_dropped'] + d['spool']['entries_waiting'] + d['elasticsearch']['dead_lettered']")))
+    fi
   fi
   [[ $kdrops == NA ]] && kdrops=$(($(rcvbuf_errors) - rcv0))
   local lost=$((sent_records - emitted)); ((lost < 0)) && lost=0

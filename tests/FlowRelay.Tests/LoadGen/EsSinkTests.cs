@@ -1,0 +1,44 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Xunit;
+
+namespace FlowRelay.Tests.LoadGen;
+
+/// <summary>The load test's Elasticsearch stand-in (tools/FlowRelay.EsSink) answers a bulk body the way the relay's sender reads it.</summary>
+public class EsSinkTests
+{
+    [Fact]
+    public void A_bulk_body_gets_one_created_item_per_action_in_order_with_its_index_and_id()
+    {
+        var body = new StringBuilder();
+        for (int i = 0; i < 3; i++)
+        {
+            body.Append($$$"""{"create":{"_index":"logs-flowrelay.flow-default","_id":"id-{{{i}}}"}}""").Append('\n');
+            body.Append($$$"""{"@timestamp":"2026-11-28T12:00:0{{{i}}}Z","source":{"ip":"10.0.0.{{{i}}}"}}""").Append('\n');
+        }
+        var output = new ArrayBufferWriter<byte>();
+
+        int items = FlowRelay.EsSink.Program.Respond(Encoding.UTF8.GetBytes(body.ToString()), output);
+
+        Assert.Equal(3, items);
+        using var answer = JsonDocument.Parse(output.WrittenMemory);
+        Assert.False(answer.RootElement.GetProperty("errors").GetBoolean());
+        var list = answer.RootElement.GetProperty("items").EnumerateArray().Select(x => x.GetProperty("create")).ToList();
+        Assert.Equal(["id-0", "id-1", "id-2"], list.Select(x => x.GetProperty("_id").GetString()));
+        Assert.All(list, x =>
+        {
+            Assert.Equal(201, x.GetProperty("status").GetInt32());
+            Assert.Equal("logs-flowrelay.flow-default", x.GetProperty("_index").GetString());
+        });
+    }
+
+    [Fact]
+    public void An_empty_body_gets_an_empty_item_list()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        Assert.Equal(0, FlowRelay.EsSink.Program.Respond([], output));
+        using var answer = JsonDocument.Parse(output.WrittenMemory);
+        Assert.Equal(0, answer.RootElement.GetProperty("items").GetArrayLength());
+    }
+}
