@@ -13,7 +13,7 @@
 # (/proc/net/udp "drops"), by what the receiver counted (nfdump -I flows; the relay's
 # stats.json: decoder records, events emitted, queue drops), against what the sender reports.
 #
-#   scripts/loadtest.sh            full run (~6-10 minutes)
+#   scripts/loadtest.sh            full run (~10-15 minutes)
 #   scripts/loadtest.sh --quick    ~1-2 minutes, coarse steps
 # Options: --format ipfix|v9  --exporters N  --duration SECONDS  --rates "r1 r2 ..."
 #          --only "nfcapd detect full es"  --keep (keep the work folder)

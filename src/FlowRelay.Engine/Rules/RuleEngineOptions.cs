@@ -10,7 +10,7 @@ public sealed class RuleEngineOptions
     /// </summary>
     public TimeSpan Lateness { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Most group keys one correlation tracks; beyond this, expired then least recently seen groups are evicted (counted).</summary>
+    /// <summary>Most group keys one correlation tracks; beyond this the least recently updated group (to within an eighth of the groups) makes room, counted as expired or evicted.</summary>
     public int MaxGroups { get; init; } = 50_000;
 
     /// <summary>Most distinct values a value_count group remembers.</summary>
