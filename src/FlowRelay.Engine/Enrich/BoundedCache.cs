@@ -145,14 +145,12 @@ public sealed class BoundedCache<TKey, TValue> where TKey : struct, IEquatable<T
     /// made stale by the GC moving the arrays costs nothing but the wasted load.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(int hash)
+    public void Prefetch(int hash)
     {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
-        int set = _setShift >= 64 ? 0 : (int)(((ulong)((uint)hash >> 8) * 0x9E3779B97F4A7C15UL) >> _setShift) * Ways;
-        System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), set)));
-        System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_stamps), set)));
-        byte* slots = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), set));
-        for (int offset = 0; offset < Ways * Unsafe.SizeOf<Slot>(); offset += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(slots + offset);
+        int set = SetOf((uint)hash);
+        CachePrefetch.Line(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), set));
+        CachePrefetch.Line(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_stamps), set));
+        CachePrefetch.Lines(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), set), Ways * Unsafe.SizeOf<Slot>());
     }
 
     /// <summary>Removes every entry (counters are kept).</summary>
@@ -169,8 +167,7 @@ public sealed class BoundedCache<TKey, TValue> where TKey : struct, IEquatable<T
     private int IndexOf(in TKey key, uint hash, out int set, out uint tag)
     {
         tag = hash | 1;
-        // Fibonacci hashing spreads the hash over the sets even when its bits are poor.
-        set = _setShift >= 64 ? 0 : (int)(((ulong)(hash >> 8) * 0x9E3779B97F4A7C15UL) >> _setShift) * Ways;
+        set = SetOf(hash);
         ref uint tags = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), set);
         for (int w = 0; w < Ways; w++)
         {
@@ -178,6 +175,12 @@ public sealed class BoundedCache<TKey, TValue> where TKey : struct, IEquatable<T
         }
         return -1;
     }
+
+    /// <summary>The first slot of the set <paramref name="hash"/> falls in.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SetOf(uint hash) =>
+        // Fibonacci hashing spreads the hash over the sets even when its bits are poor.
+        _setShift >= 64 ? 0 : (int)(((ulong)(hash >> 8) * 0x9E3779B97F4A7C15UL) >> _setShift) * Ways;
 
     private struct Slot
     {

@@ -127,9 +127,8 @@ public sealed class RuleEngine
                 }
             }
         }
-        for (int o = 0; o < Math.Min(SlotAhead, obsCount); o++) _obsStates[o].PrefetchSlot(_obsHashes[o]);
-        for (int o = 0; o < Math.Min(GroupAhead, obsCount); o++) _obsStates[o].PrefetchGroup(_obsHashes[o]);
-        for (int o = 0; o < Math.Min(WindowAhead, obsCount); o++) _obsStates[o].PrefetchWindow(_obsHashes[o]);
+        // Start the prefetch pipeline as if observations -SlotAhead .. -1 had been taken.
+        for (int o = -SlotAhead; o < 0; o++) PrefetchAhead(o, obsCount);
         int next = 0;
         for (int h = 0; h < hitCount; h++)
         {
@@ -150,9 +149,7 @@ public sealed class RuleEngine
             foreach (var (state, input) in consumers)
             {
                 int o = next++;
-                if (o + SlotAhead < obsCount) _obsStates[o + SlotAhead].PrefetchSlot(_obsHashes[o + SlotAhead]);
-                if (o + GroupAhead < obsCount) _obsStates[o + GroupAhead].PrefetchGroup(_obsHashes[o + GroupAhead]);
-                if (o + WindowAhead < obsCount) _obsStates[o + WindowAhead].PrefetchWindow(_obsHashes[o + WindowAhead]);
+                PrefetchAhead(o, obsCount);
                 if (state.ObserveEvent(in e, (EventInput<T>)input, t, in _obsKeys[o], _obsHashes[o]) is { } alert) Emit(alert, Array.IndexOf(_states, state));
             }
         }
@@ -163,6 +160,15 @@ public sealed class RuleEngine
     // How many observations ahead each prefetch step runs: the slot first, its group once the slot
     // has arrived, the group's window entry once the group has.
     private const int SlotAhead = 12, GroupAhead = 8, WindowAhead = 4;
+
+    /// <summary>The prefetch steps due when observation <paramref name="o"/> is taken (those of observations that exist).</summary>
+    private void PrefetchAhead(int o, int count)
+    {
+        int s = o + SlotAhead, g = o + GroupAhead, w = o + WindowAhead;
+        if (s >= 0 && s < count) _obsStates[s].PrefetchSlot(_obsHashes[s]);
+        if (g >= 0 && g < count) _obsStates[g].PrefetchGroup(_obsHashes[g]);
+        if (w >= 0 && w < count) _obsStates[w].PrefetchWindow(_obsHashes[w]);
+    }
 
     // The batch's matches (event, rule) and its correlation observations (key, hash, state), in
     // order; they grow to the largest batch's needs and stay.

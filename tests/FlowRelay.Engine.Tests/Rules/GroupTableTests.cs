@@ -64,6 +64,6 @@ public class GroupTableTests
         Assert.Same(a, table.Peek(5));
         Assert.Null(table.Peek(7));
         table.Prefetch(5); // a hint only: nothing to observe but that it does not throw
-        Prefetching.Object(a);
+        CachePrefetch.Object(a);
     }
 }

@@ -83,13 +83,6 @@ internal sealed class CorrelationState
         return true;
     }
 
-    /// <summary>Counts one event of a detection rule this correlation reads; returns an alert when it trips.</summary>
-    public Alert? ObserveEvent<T>(in T e, EventInput<T> input, long timeNs) where T : struct, IRuleEvent<T>
-    {
-        var key = KeyOf(in e, input);
-        return ObserveEvent(in e, input, timeNs, in key, GroupTable.HashOf(in key));
-    }
-
     /// <summary>The group key <paramref name="e"/> counts under (its hash: <see cref="GroupTable.HashOf"/>).</summary>
     public static GroupKey KeyOf<T>(in T e, EventInput<T> input) where T : struct, IRuleEvent<T>
     {
@@ -98,7 +91,11 @@ internal sealed class CorrelationState
         return key;
     }
 
-    /// <summary>As <see cref="ObserveEvent{T}(in T, EventInput{T}, long)"/>, with the key and its hash already computed.</summary>
+    /// <summary>
+    /// Counts one event of a detection rule this correlation reads, under <paramref name="key"/>
+    /// (<see cref="KeyOf"/>) and its <paramref name="hash"/> (<see cref="GroupTable.HashOf"/>),
+    /// computed ahead by the engine; returns an alert when it trips.
+    /// </summary>
     public Alert? ObserveEvent<T>(in T e, EventInput<T> input, long timeNs, in GroupKey key, int hash) where T : struct, IRuleEvent<T>
     {
         var group = _groups.Find(in key, hash);
@@ -133,7 +130,7 @@ internal sealed class CorrelationState
     /// <summary>Prefetch step 2: the group in that slot (when the slot is the key's own).</summary>
     public void PrefetchGroup(int hash)
     {
-        if (_groups.Peek(hash) is { } g) Prefetching.Object(g);
+        if (_groups.Peek(hash) is { } g) CachePrefetch.Object(g);
     }
 
     /// <summary>Prefetch step 3: the newest entry of that group's window.</summary>

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace FlowRelay.Engine.Rules.Correlation;
 
@@ -75,17 +74,13 @@ internal sealed class GroupTable
         return true;
     }
 
-    /// <summary>
-    /// Starts loading the home slot of <paramref name="hash"/> into the cache, without waiting. A
-    /// prefetch never faults, so an address the GC has since moved costs only the wasted load.
-    /// </summary>
+    /// <summary>Starts loading the home slot of <paramref name="hash"/> into the cache (<see cref="CachePrefetch"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(int hash)
+    public void Prefetch(int hash)
     {
-        if (!Sse.IsSupported) return;
         int i = hash & _mask;
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_hashes), i)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_groups), i)));
+        CachePrefetch.Line(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_hashes), i));
+        CachePrefetch.Line(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_groups), i));
     }
 
     /// <summary>The group in the home slot of <paramref name="hash"/> when its hash matches (no key check: for prefetching only).</summary>

@@ -55,10 +55,9 @@ internal struct SlidingWindow
     private readonly long BucketAt(int i) => _entries[Phys(i)].Bucket;
 
     /// <summary>Starts loading the newest entry (the one <see cref="Add"/> reads first) into the cache.</summary>
-    public readonly unsafe void Prefetch()
+    public readonly void Prefetch()
     {
-        if (_len > 0 && System.Runtime.Intrinsics.X86.Sse.IsSupported)
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _entries[Phys(_len - 1)]));
+        if (_len > 0) CachePrefetch.Line(ref _entries[Phys(_len - 1)]);
     }
 
     /// <summary>
