@@ -83,11 +83,26 @@ public sealed class UdpFlowReceiver : BackgroundService
         _ => $"cannot listen on udp {_endpoint}: {e.Message}",
     };
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>How often the blocking receive wakes to see whether the relay is stopping.</summary>
+    private const int StopPollMs = 200;
+
+    /// <summary>
+    /// The receive loop runs on a thread of its own (<c>flowrelay-udp</c>) with blocking receives,
+    /// not as an async loop on the thread pool: every completed asynchronous receive was a
+    /// thread-pool work item, so a busy or starved pool (or a pause in it) kept the socket unread
+    /// while the kernel's buffer filled. The thread wakes every <see cref="StopPollMs"/> ms when no
+    /// datagram comes, to see the stop.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => ReceiveLoop(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void ReceiveLoop(CancellationToken stoppingToken)
     {
+        Thread.CurrentThread.Name = "flowrelay-udp";
         var socket = _socket!;
-        // One pinned receive buffer for the life of the socket; each datagram is copied out to a pooled buffer.
-        var buffer = GC.AllocateArray<byte>(MaxDatagram, pinned: true);
+        socket.ReceiveTimeout = StopPollMs;
+        // One receive buffer for the life of the socket; each datagram is copied out to a pooled buffer.
+        var buffer = new byte[MaxDatagram];
         var address = new SocketAddress(socket.AddressFamily);
         var counters = Counters;
         while (!stoppingToken.IsCancellationRequested)
@@ -95,15 +110,19 @@ public sealed class UdpFlowReceiver : BackgroundService
             int length;
             try
             {
-                length = await socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, address, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                length = socket.ReceiveFrom(buffer, SocketFlags.None, address);
             }
             catch (ObjectDisposedException)
             {
                 break;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+            {
+                continue; // nothing arrived within StopPollMs: look at the stop token again
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.Shutdown)
+            {
+                break; // the socket was closed under the receive
             }
             catch (SocketException e)
             {
