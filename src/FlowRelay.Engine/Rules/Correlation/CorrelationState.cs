@@ -18,6 +18,7 @@ internal sealed class CorrelationState
     private readonly int _lateBuckets;
     private readonly long _latenessNs;
     private readonly GroupTable _groups = new();
+    private WindowChunkPool _chunks; // the adopted windows' chunks come with their pool (AdoptFrom)
     // Far in the past but clear of overflow when the lateness is subtracted.
     private long _maxTimeNs = long.MinValue / 4;
 
@@ -34,6 +35,7 @@ internal sealed class CorrelationState
         _spanBuckets = (int)Math.Max(1, spanNs / _bucketNs);
         _latenessNs = options.Lateness.Ticks * 100;
         _lateBuckets = (int)((_latenessNs + _bucketNs - 1) / _bucketNs);
+        _chunks = new WindowChunkPool(_spanBuckets + _lateBuckets);
         HostIndex = hostIndex;
     }
 
@@ -73,6 +75,7 @@ internal sealed class CorrelationState
             _groups.Add(g, g.Hash);
         }
         (_newest, _oldest) = (old._newest, old._oldest);
+        _chunks = old._chunks;
         _maxTimeNs = old._maxTimeNs;
         _relinks = old._relinks;
         LateDropped = old.LateDropped;
@@ -178,7 +181,7 @@ internal sealed class CorrelationState
         long bucket = timeNs / _bucketNs;
         ref var w = ref group.Window;
         bool late = w.Newest != long.MinValue && bucket < w.Newest;
-        if (!w.Add(bucket, value))
+        if (!w.Add(bucket, value, _chunks))
         {
             LateDropped++;
             return null;

@@ -15,23 +15,21 @@ internal struct SlidingWindow
     private readonly int _span;      // N: buckets in the window
     private readonly int _keep;      // N + lateness buckets: how far back entries are kept
     // One array of entries rather than one per column: an event touches one cache line of the
-    // window, not three (with 100,000 hosts the windows do not stay in cache).
-    private Entry[] _entries;
+    // window, not three (with 100,000 hosts the windows do not stay in cache). The entries are a
+    // ring of _mask + 1 slots starting at _base in _entries: a small array of the window's own, or
+    // a chunk of a slab from the correlation's WindowChunkPool once the window outgrows it.
+    private WindowEntry[] _entries;
+    private int _base, _mask;
     private int _head, _len;
-
-    private struct Entry
-    {
-        public long Bucket;
-        public long Sum;
-        public long Count;
-    }
     private int _windowStart;        // logical index of the first entry inside the window ending at Newest
 
     public SlidingWindow(int spanBuckets, int lateBuckets)
     {
         _span = spanBuckets;
         _keep = spanBuckets + lateBuckets;
-        _entries = new Entry[4];
+        _entries = new WindowEntry[4];
+        _base = 0;
+        _mask = 3;
         Newest = long.MinValue;
     }
 
@@ -50,7 +48,10 @@ internal struct SlidingWindow
     /// <summary>Oldest bucket inside the current window, or Newest when empty.</summary>
     public readonly long WindowFirstBucket => _windowStart < _len ? BucketAt(_windowStart) : Newest;
 
-    private readonly int Phys(int i) => (_head + i) & (_entries.Length - 1);
+    /// <summary>Slots the entries have now.</summary>
+    public readonly int Capacity => _mask + 1;
+
+    private readonly int Phys(int i) => _base + ((_head + i) & _mask);
 
     private readonly long BucketAt(int i) => _entries[Phys(i)].Bucket;
 
@@ -63,11 +64,14 @@ internal struct SlidingWindow
     /// <summary>
     /// Adds an event. Returns false when the bucket is older than the kept range (too late).
     /// </summary>
-    public bool Add(long bucket, long value)
+    /// <param name="bucket">The event's bucket (event time / bucket width).</param>
+    /// <param name="value">What the event adds to the sum.</param>
+    /// <param name="pool">Where the entries grow to when they outgrow their slots.</param>
+    public bool Add(long bucket, long value, WindowChunkPool pool)
     {
         if (_len == 0 || bucket > Newest)
         {
-            Append(bucket, value);
+            Append(bucket, value, pool);
             return true;
         }
         if (bucket <= Newest - _keep) return false;
@@ -76,13 +80,13 @@ internal struct SlidingWindow
         while (i >= 0 && BucketAt(i) > bucket) i--;
         if (i >= 0 && BucketAt(i) == bucket)
         {
-            ref Entry e = ref _entries[Phys(i)];
+            ref WindowEntry e = ref _entries[Phys(i)];
             e.Sum += value;
             e.Count++;
         }
         else
         {
-            InsertAt(i + 1, bucket, value);
+            InsertAt(i + 1, bucket, value, pool);
             if (bucket <= Newest - _span) _windowStart++;
         }
         if (bucket > Newest - _span)
@@ -104,13 +108,13 @@ internal struct SlidingWindow
         int left = 0;
         for (int right = 0; right < _len; right++)
         {
-            ref Entry r = ref _entries[Phys(right)];
+            ref WindowEntry r = ref _entries[Phys(right)];
             long end = r.Bucket;
             s += r.Sum;
             c += r.Count;
             while (BucketAt(left) <= end - _span)
             {
-                ref Entry l = ref _entries[Phys(left++)];
+                ref WindowEntry l = ref _entries[Phys(left++)];
                 s -= l.Sum;
                 c -= l.Count;
             }
@@ -134,14 +138,14 @@ internal struct SlidingWindow
         Newest = long.MinValue;
     }
 
-    private void Append(long bucket, long value)
+    private void Append(long bucket, long value, WindowChunkPool pool)
     {
         Newest = bucket;
         // Entries that left the window leave the totals; then entries older than the kept range
         // (always already out of the window, as keep >= span) are dropped.
         while (_windowStart < _len && BucketAt(_windowStart) <= bucket - _span)
         {
-            ref Entry e = ref _entries[Phys(_windowStart++)];
+            ref WindowEntry e = ref _entries[Phys(_windowStart++)];
             Sum -= e.Sum;
             Count -= e.Count;
         }
@@ -151,24 +155,28 @@ internal struct SlidingWindow
             _len--;
             _windowStart--;
         }
-        InsertAt(_len, bucket, value);
+        InsertAt(_len, bucket, value, pool);
         Sum += value;
         Count++;
     }
 
-    private void InsertAt(int index, long bucket, long value)
+    private void InsertAt(int index, long bucket, long value, WindowChunkPool pool)
     {
-        if (_len == _entries.Length) Grow();
+        if (_len == Capacity) Grow(pool);
         for (int j = _len; j > index; j--) _entries[Phys(j)] = _entries[Phys(j - 1)];
-        _entries[Phys(index)] = new Entry { Bucket = bucket, Sum = value, Count = 1 };
+        _entries[Phys(index)] = new WindowEntry { Bucket = bucket, Sum = value, Count = 1 };
         _len++;
     }
 
-    private void Grow()
+    private void Grow(WindowChunkPool pool)
     {
-        var grown = new Entry[_entries.Length * 2];
-        for (int i = 0; i < _len; i++) grown[i] = _entries[Phys(i)];
-        _entries = grown;
+        int capacity = pool.NextCapacity(Capacity);
+        var (array, offset) = pool.Rent(capacity);
+        for (int i = 0; i < _len; i++) array[offset + i] = _entries[Phys(i)];
+        pool.Return(_entries, _base, Capacity);
+        _entries = array;
+        _base = offset;
+        _mask = capacity - 1;
         _head = 0;
     }
 }
