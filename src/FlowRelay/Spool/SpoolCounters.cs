@@ -19,6 +19,7 @@ public sealed class SpoolCounters : ICounterSource
         new("torn_entries_truncated", Volatile.Read(ref TornEntriesTruncated)),
         new("segments_recovered", Volatile.Read(ref SegmentsRecovered)),
         new("segments_deleted", Volatile.Read(ref SegmentsDeleted)),
+        new("fsyncs", Volatile.Read(ref Fsyncs)),
     ];
 
     /// <summary>Entries appended since start.</summary>
@@ -39,4 +40,6 @@ public sealed class SpoolCounters : ICounterSource
     /// <summary>Segments found at start (a restart or crash recovery).</summary>
     public long SegmentsRecovered;
     public long SegmentsDeleted;
+    /// <summary>fsync rounds: one per commit (always), or per interval with something written (interval, on the spool's own thread).</summary>
+    public long Fsyncs;
 }

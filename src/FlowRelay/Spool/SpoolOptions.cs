@@ -21,9 +21,11 @@ public enum SpoolFsyncPolicy
     Always,
 
     /// <summary>
-    /// fsync at most once per <see cref="SpoolOptions.FsyncInterval"/>. Every commit still hands the
-    /// bytes to the operating system, so a crash or SIGKILL of the relay loses nothing; a crash of the
-    /// machine may lose up to one interval.
+    /// fsync once per <see cref="SpoolOptions.FsyncInterval"/>, on the spool's own thread, what was
+    /// written since the last time. Every commit still hands the bytes to the operating system, so a
+    /// crash or SIGKILL of the relay loses nothing; a crash of the machine may lose what was written
+    /// since the last fsync finished: about one interval, more when the disk writes slower than the
+    /// documents arrive. The pipeline never waits for the disk.
     /// </summary>
     Interval,
 

@@ -20,8 +20,10 @@ public sealed class DiskSpoolTests : IDisposable
         }
     }
 
-    private DiskSpool Open(long max = 1 << 30, long segment = 64 << 20, SpoolFullPolicy full = SpoolFullPolicy.DropOldest) =>
-        new(new SpoolOptions { Path = _dir, MaxBytes = max, SegmentBytes = segment, WhenFull = full }, NullLogger.Instance);
+    private DiskSpool Open(long max = 1 << 30, long segment = 64 << 20, SpoolFullPolicy full = SpoolFullPolicy.DropOldest,
+        SpoolFsyncPolicy fsync = SpoolFsyncPolicy.Interval, TimeSpan? fsyncInterval = null) =>
+        new(new SpoolOptions { Path = _dir, MaxBytes = max, SegmentBytes = segment, WhenFull = full, Fsync = fsync, FsyncInterval = fsyncInterval ?? TimeSpan.FromSeconds(1) },
+            NullLogger.Instance);
 
     private static byte[] Doc(int i) => Encoding.UTF8.GetBytes($"{{\"n\":{i},\"pad\":\"{new string('x', i % 50)}\"}}");
 
@@ -110,6 +112,85 @@ public sealed class DiskSpoolTests : IDisposable
         ReadAll(spool, ack: true);
         Assert.Single(Directory.GetFiles(_dir, "*.seg")); // only the active one
         Assert.True(spool.Counters.SegmentsDeleted >= before - 1);
+    }
+
+    [Fact]
+    public void Under_the_interval_policy_commits_never_fsync_the_spool_thread_does()
+    {
+        // An hour's interval: nothing in this test is fsynced except by the explicit rounds.
+        using (var spool = Open(segment: 8192, fsyncInterval: TimeSpan.FromHours(1)))
+        {
+            AppendRange(spool, 0, 50);
+            AppendRange(spool, 50, 2000); // several segments sealed on the way
+            Assert.Equal(0, spool.Counters.Fsyncs);
+            spool.SyncWritten(); // one round: the sealed segments and the active one
+            Assert.Equal(1, spool.Counters.Fsyncs);
+            spool.SyncWritten(); // nothing written since: no round
+            Assert.Equal(1, spool.Counters.Fsyncs);
+            AppendRange(spool, 2050, 1);
+            spool.SyncWritten();
+            Assert.Equal(2, spool.Counters.Fsyncs);
+        }
+
+        // A short interval: the thread does it on its own (bounded wait for the count).
+        using var fast = Open(fsyncInterval: TimeSpan.FromMilliseconds(20));
+        AppendRange(fast, 0, 10);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (fast.Counters.Fsyncs == 0 && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        Assert.True(fast.Counters.Fsyncs >= 1, "the spool's fsync thread never ran");
+    }
+
+    [Fact]
+    public void Under_the_always_policy_every_commit_fsyncs()
+    {
+        using var spool = Open(fsync: SpoolFsyncPolicy.Always);
+        AppendRange(spool, 0, 10);
+        AppendRange(spool, 10, 10);
+        Assert.Equal(2, spool.Counters.Fsyncs);
+        Assert.Equal(Enumerable.Range(0, 20), ReadAll(spool, ack: true));
+    }
+
+    [Fact]
+    public void Entries_larger_than_the_read_ahead_and_many_across_its_edges_read_back_whole()
+    {
+        // Read-ahead is a megabyte: 3 MB documents, and 10 KB ones that straddle its edges.
+        const string stream = "logs-flowrelay.flow-default";
+        static byte[] Big(int i) => Encoding.ASCII.GetBytes(new string((char)('a' + i % 26), i % 50 == 7 ? 3 << 20 : 10_000 + i));
+        using var spool = Open();
+        for (int i = 0; i < 400; i++) Assert.True(spool.Append(stream, Encoding.ASCII.GetBytes("id" + i), Big(i)));
+        spool.Commit();
+        var batch = new SpoolBatch();
+        int next = 0;
+        while (spool.Read(batch, 37, 8 << 20) > 0)
+        {
+            for (int i = 0; i < batch.Count; i++, next++)
+            {
+                Assert.Equal("id" + next, batch.IdString(i));
+                Assert.True(Big(next).AsSpan().SequenceEqual(batch.Document(i)), $"entry {next} differs");
+            }
+            spool.Acknowledge(batch.End, batch.Count);
+        }
+        Assert.Equal(400, next);
+        Assert.Equal(0, spool.Counters.EntriesDropped);
+    }
+
+    [Fact]
+    public void A_corrupt_entry_in_the_middle_is_found_when_read_and_the_rest_of_its_segment_counted_as_dropped()
+    {
+        using var spool = Open();
+        AppendRange(spool, 0, 100);
+        var segPath = Directory.GetFiles(_dir, "*.seg").Single();
+        // Flip a byte of entry 50's document (the file's bytes, after the writer handed them over).
+        byte[] before = File.ReadAllBytes(segPath);
+        int at = before.AsSpan().IndexOf("\"n\":50,"u8);
+        Assert.True(at > 0);
+        using (var f = new FileStream(segPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            f.Position = at + 2;
+            f.WriteByte((byte)'m');
+        }
+        Assert.Equal(Enumerable.Range(0, 50), ReadAll(spool, ack: true));
+        Assert.Equal(50, spool.Counters.EntriesDropped);
     }
 
     [Theory]
