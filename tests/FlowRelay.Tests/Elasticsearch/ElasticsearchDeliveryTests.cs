@@ -72,7 +72,21 @@ public sealed class ElasticsearchDeliveryTests(ITestOutputHelper output) : IDisp
         Assert.Equal(0, counters.AlreadyPresent);
         var stored = JsonDocument.Parse(server.Documents[$"{Stream}/id-7"]).RootElement;
         Assert.Equal(7, stored.GetProperty("event").GetProperty("sequence").GetInt32());
+        // The sender asks for the short answer (status and error per item), as Logstash and Beats do.
+        Assert.Equal("errors,items.*.error,items.*.status", server.LastBulkFilterPath);
     }
+
+    [Theory]
+    [InlineData("""{"took":3,"errors":false,"items":[{"create":{"status":201}}]}""", true)]
+    [InlineData("""{"errors":false,"items":[{"create":{"status":201}}]}""", true)]
+    [InlineData("""{"took":3,"errors":true,"items":[{"create":{"status":409,"error":{"type":"version_conflict_engine_exception"}}}]}""", false)]
+    [InlineData("""{"items":[{"create":{"status":201,"_id":"a\"b"}}],"errors":false}""", true)] // errors after items: read past them
+    [InlineData("""{"items":[{"create":{"status":400}}],"errors":true}""", false)]
+    [InlineData("""{"took":3,"items":[]}""", false)] // no errors flag: read every item
+    [InlineData("""{"took":3,"errors":fal""", false)] // cut short
+    [InlineData("", false)]
+    public void The_answer_is_taken_as_all_created_only_when_it_says_errors_false(string answer, bool allCreated) =>
+        Assert.Equal(allCreated, ElasticsearchSender.NoErrors(Encoding.UTF8.GetBytes(answer)));
 
     [Fact]
     public async Task Hundred_thousand_events_arrive_exactly_once_through_429s_500s_slow_answers_and_an_outage()

@@ -34,6 +34,15 @@ public class EsSinkTests
     }
 
     [Fact]
+    public void With_the_relays_filter_path_items_carry_only_their_status()
+    {
+        var body = "{\"create\":{\"_index\":\"logs-flowrelay.flow-default\",\"_id\":\"a\"}}\n{\"n\":1}\n{\"create\":{\"_index\":\"logs-flowrelay.flow-default\",\"_id\":\"b\"}}\n{\"n\":2}\n";
+        var output = new ArrayBufferWriter<byte>();
+        Assert.Equal(2, FlowRelay.EsSink.Program.Respond(Encoding.UTF8.GetBytes(body), output, onlyStatus: true));
+        Assert.Equal("""{"errors":false,"items":[{"create":{"status":201}},{"create":{"status":201}}]}""", Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
     public void An_empty_body_gets_an_empty_item_list()
     {
         var output = new ArrayBufferWriter<byte>();

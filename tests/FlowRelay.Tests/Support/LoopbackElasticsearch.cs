@@ -54,6 +54,9 @@ internal sealed class LoopbackElasticsearch : IAsyncDisposable
     public long TooLarge;
 
     public long BulkRequests;
+
+    /// <summary>The <c>filter_path</c> of the last bulk request (null: none); honoured as Elasticsearch does for the paths the relay asks.</summary>
+    public volatile string? LastBulkFilterPath;
     public long Created;
     public long Conflicts;
     public long MappingErrors;
@@ -167,6 +170,10 @@ internal sealed class LoopbackElasticsearch : IAsyncDisposable
     private async Task BulkAsync(HttpContext context)
     {
         Interlocked.Increment(ref BulkRequests);
+        string? filterPath = context.Request.Query["filter_path"].FirstOrDefault();
+        LastBulkFilterPath = filterPath;
+        // filter_path=errors,items.*.error,items.*.status (what the relay asks): items keep only status and error.
+        bool onlyStatus = filterPath is not null && filterPath.Split(',').Contains("items.*.status");
         var response = context.Response;
         using var ms = new MemoryStream();
         await context.Request.Body.CopyToAsync(ms);
@@ -201,13 +208,13 @@ internal sealed class LoopbackElasticsearch : IAsyncDisposable
         }
         bool failAfter = Chance(FailAfterIndexRate);
 
-        using var output = new MemoryStream();
-        using (var json = new Utf8JsonWriter(output))
+        // Items are written first into their own buffer, so that "errors" can come before "items" as
+        // in Elasticsearch's answers: {"took":..,"errors":..,"items":[..]}.
+        using var itemsOut = new MemoryStream();
+        bool errors = false;
+        using (var json = new Utf8JsonWriter(itemsOut))
         {
-            json.WriteStartObject();
-            json.WriteNumber("took", 1);
-            bool errors = false;
-            json.WriteStartArray("items");
+            json.WriteStartArray();
             int pos = 0;
             while (pos < body.Length)
             {
@@ -230,8 +237,11 @@ internal sealed class LoopbackElasticsearch : IAsyncDisposable
                 string id = op.Value.GetProperty("_id").GetString()!;
                 json.WriteStartObject();
                 json.WriteStartObject(op.Name);
-                json.WriteString("_index", index);
-                json.WriteString("_id", id);
+                if (!onlyStatus)
+                {
+                    json.WriteString("_index", index);
+                    json.WriteString("_id", id);
+                }
                 int status;
                 if (op.Name != "create")
                 {
@@ -260,8 +270,11 @@ internal sealed class LoopbackElasticsearch : IAsyncDisposable
                 {
                     status = 201;
                     Interlocked.Increment(ref Created);
-                    json.WriteString("result", "created");
-                    json.WriteNumber("_version", 1);
+                    if (!onlyStatus)
+                    {
+                        json.WriteString("result", "created");
+                        json.WriteNumber("_version", 1);
+                    }
                 }
                 else
                 {
@@ -275,7 +288,15 @@ internal sealed class LoopbackElasticsearch : IAsyncDisposable
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+        }
+        using var output = new MemoryStream();
+        using (var json = new Utf8JsonWriter(output))
+        {
+            json.WriteStartObject();
+            if (filterPath is null) json.WriteNumber("took", 1);
             json.WriteBoolean("errors", errors);
+            json.WritePropertyName("items");
+            json.WriteRawValue(itemsOut.ToArray(), skipInputValidation: true);
             json.WriteEndObject();
         }
         if (failAfter)
