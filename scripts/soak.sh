@@ -88,8 +88,10 @@ GPID=$!
 
 hex=$(printf '0100007F:%04X' "$PORT")
 hz=$(getconf CLK_TCK)
-printf 't_s\trss_mb\tcpu_pct\tdecoded\temitted\tqueue_drops\tkernel_drops\tload1\n' | tee "$WORK/soak.tsv"
-t=0; prev_ticks=$(awk '{ print $14 + $15 }' "/proc/$RPID/stat")
+# gc_pause_ms: how long the .NET collector held the relay's threads in the interval (stats.json
+# runtime.gc_pause_ms, written every 5 s): a kernel drop beside a jump here points at the collector.
+printf 't_s\trss_mb\tcpu_pct\tdecoded\temitted\tqueue_drops\tkernel_drops\tgc_pause_ms\tload1\n' | tee "$WORK/soak.tsv"
+t=0; prev_ticks=$(awk '{ print $14 + $15 }' "/proc/$RPID/stat"); prev_gc=0
 while kill -0 "$GPID" 2>/dev/null; do
   sleep "$INTERVAL"; t=$((t + INTERVAL))
   kill -0 "$RPID" 2>/dev/null || { log "the relay died"; tail -20 "$WORK/relay.log" >&2; exit 1; }
@@ -97,13 +99,14 @@ while kill -0 "$GPID" 2>/dev/null; do
   rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$RPID/status")
   cpu=$(awk -v a="$prev_ticks" -v b="$ticks" -v s="$INTERVAL" -v hz="$hz" 'BEGIN { printf "%.0f", (b - a) / hz / s * 100 }')
   prev_ticks=$ticks
-  read -r dec emi qd < <(python3 -c "
+  read -r dec emi qd gc < <(python3 -c "
 import json,sys
 try: d=json.load(open(sys.argv[1]))
-except Exception: print(0,0,0); sys.exit()
-print(d.get('decoder',{}).get('records',0), d['pipeline']['events'], d['ingest']['dropped_queue_full'])" "$WORK/data/stats.json")
+except Exception: print(0,0,0,0); sys.exit()
+print(d.get('decoder',{}).get('records',0), d['pipeline']['events'], d['ingest']['dropped_queue_full'], d.get('runtime',{}).get('gc_pause_ms',0))" "$WORK/data/stats.json")
   kd=$(awk -v a="$hex" '$2 == a { print $NF }' /proc/net/udp)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$rss" "$cpu" "$dec" "$emi" "$qd" "${kd:-NA}" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$WORK/soak.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$rss" "$cpu" "$dec" "$emi" "$qd" "${kd:-NA}" "$((gc - prev_gc))" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$WORK/soak.tsv"
+  prev_gc=$gc
 done
 wait "$GPID" || true; GPID=""
 sleep 8 # drain, and one more stats interval

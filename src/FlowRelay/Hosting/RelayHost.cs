@@ -102,6 +102,7 @@ public static class RelayHost
                 sp.GetRequiredService<PacketChannel>(), sp.GetRequiredService<ILogger<UdpFlowReceiver>>(),
                 ReceiverHardening.Allowlist(settings.Inputs.Flow), ReceiverHardening.RateLimiter(settings.Inputs.Flow)));
         }
+        services.AddSingleton<ICounterSource>(_ => new RuntimeCounters()); // the collector's figures (stats.json "runtime")
         services.AddSingleton<RelayStatsSource>();
         services.AddSingleton<StatsReporter>();
         services.AddSingleton<FlowPipeline>();
