@@ -79,13 +79,39 @@ public static class Program
         }
     }
 
-    private static readonly byte[] ItemStart = "{\"create\":{\"_index\":\""u8.ToArray();
-    private static readonly byte[] ItemId = "\",\"_id\":\""u8.ToArray();
-    private static readonly byte[] ItemEnd = "\",\"_version\":1,\"result\":\"created\",\"status\":201}}"u8.ToArray();
-
     private static async Task BulkAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
+        // filter_path=errors,items.*.error,items.*.status (what the relay asks): items with their
+        // status only, so the body need not be copied: its lines are counted where Kestrel holds them.
+        string? filterPath = context.Request.Query["filter_path"].FirstOrDefault();
+        bool onlyStatus = filterPath is not null && filterPath.Split(',').Contains("items.*.status");
+        var reader = context.Request.BodyReader;
+        if (onlyStatus)
+        {
+            long lines = 0, bytes = 0;
+            byte last = (byte)'\n';
+            while (true)
+            {
+                var read = await reader.ReadAsync();
+                foreach (var segment in read.Buffer)
+                {
+                    if (segment.IsEmpty) continue;
+                    lines += segment.Span.Count((byte)'\n');
+                    last = segment.Span[^1];
+                    bytes += segment.Length;
+                }
+                reader.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted) break;
+            }
+            if (last != (byte)'\n') lines++;
+            Interlocked.Add(ref _bytes, bytes);
+            int count = (int)(lines / 2);
+            Interlocked.Add(ref _items, count);
+            WriteStatusOnlyAnswer(count, context.Response.BodyWriter);
+            await context.Response.BodyWriter.FlushAsync();
+            return;
+        }
         var input = new ArrayBufferWriter<byte>(1 << 20);
         var body = context.Request.Body;
         while (true)
@@ -96,18 +122,28 @@ public static class Program
         }
         Interlocked.Add(ref _bytes, input.WrittenCount);
         var output = new ArrayBufferWriter<byte>(input.WrittenCount / 8 + 1024);
-        // filter_path=errors,items.*.error,items.*.status (what the relay asks): items with their status only.
-        string? filterPath = context.Request.Query["filter_path"].FirstOrDefault();
-        bool onlyStatus = filterPath is not null && filterPath.Split(',').Contains("items.*.status");
-        int items = Respond(input.WrittenSpan, output, onlyStatus);
+        int items = Respond(input.WrittenSpan, output);
         Interlocked.Add(ref _items, items);
         await context.Response.Body.WriteAsync(output.WrittenMemory);
     }
 
+    private static readonly byte[] ItemStart = "{\"create\":{\"_index\":\""u8.ToArray();
+    private static readonly byte[] ItemId = "\",\"_id\":\""u8.ToArray();
+    private static readonly byte[] ItemEnd = "\",\"_version\":1,\"result\":\"created\",\"status\":201}}"u8.ToArray();
+    private const string StatusItem = "{\"create\":{\"status\":201}}";
+    // 1,024 status-only items, comma-led, written in slices.
+    private static readonly byte[] StatusItems = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("," + StatusItem, 1024)));
+
     /// <summary>Writes the bulk answer for <paramref name="body"/> (action and document lines alternating); returns the items.</summary>
     internal static int Respond(ReadOnlySpan<byte> body, ArrayBufferWriter<byte> output, bool onlyStatus = false)
     {
-        output.Write(onlyStatus ? """{"errors":false,"items":["""u8 : """{"took":1,"errors":false,"items":["""u8);
+        if (onlyStatus)
+        {
+            int lines = body.Count((byte)'\n') + (body.IsEmpty || body[^1] == (byte)'\n' ? 0 : 1);
+            WriteStatusOnlyAnswer(lines / 2, output);
+            return lines / 2;
+        }
+        output.Write("""{"took":1,"errors":false,"items":["""u8);
         int items = 0;
         while (!body.IsEmpty)
         {
@@ -118,11 +154,6 @@ public static class Program
             int docEnd = body.IndexOf((byte)'\n');
             body = docEnd < 0 ? default : body[(docEnd + 1)..];
             if (items++ > 0) output.Write(","u8);
-            if (onlyStatus)
-            {
-                output.Write("""{"create":{"status":201}}"""u8);
-                continue;
-            }
             output.Write(ItemStart);
             output.Write(Value(action, "\"_index\":\""u8));
             output.Write(ItemId);
@@ -131,6 +162,25 @@ public static class Program
         }
         output.Write("]}"u8);
         return items;
+    }
+
+    /// <summary>
+    /// The answer Elasticsearch gives under the relay's filter_path when all <paramref name="items"/>
+    /// were created. Counts lines (two per item): the relay sends no empty lines.
+    /// </summary>
+    internal static void WriteStatusOnlyAnswer(int items, IBufferWriter<byte> output)
+    {
+        output.Write("""{"errors":false,"items":["""u8);
+        int itemBytes = StatusItems.Length / 1024;
+        for (int left = items; left > 0;)
+        {
+            int n = Math.Min(left, 1024);
+            // The first item of the answer without its leading comma.
+            var slice = StatusItems.AsSpan(0, n * itemBytes);
+            output.Write(left == items ? slice[1..] : slice);
+            left -= n;
+        }
+        output.Write("]}"u8);
     }
 
     /// <summary>The string after <paramref name="name"/> in an action line, up to its closing quote (the relay never escapes quotes in these).</summary>

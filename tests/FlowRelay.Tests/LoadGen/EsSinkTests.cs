@@ -42,6 +42,22 @@ public class EsSinkTests
         Assert.Equal("""{"errors":false,"items":[{"create":{"status":201}},{"create":{"status":201}}]}""", Encoding.UTF8.GetString(output.WrittenSpan));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(1024)]
+    [InlineData(2500)]
+    public void A_status_only_answer_is_valid_json_with_one_created_item_per_action(int items)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        FlowRelay.EsSink.Program.WriteStatusOnlyAnswer(items, output);
+        using var answer = JsonDocument.Parse(output.WrittenMemory);
+        Assert.False(answer.RootElement.GetProperty("errors").GetBoolean());
+        var list = answer.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(items, list.Count);
+        Assert.All(list, x => Assert.Equal(201, x.GetProperty("create").GetProperty("status").GetInt32()));
+    }
+
     [Fact]
     public void An_empty_body_gets_an_empty_item_list()
     {
