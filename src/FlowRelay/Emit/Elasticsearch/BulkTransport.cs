@@ -22,6 +22,9 @@ public sealed class ClientBulkTransport(ElasticsearchClient client) : IBulkTrans
     {
         ContentType = "application/x-ndjson",
         Accept = "application/json",
+        // Without it the transport copies each body into a new MemoryStream to learn its length:
+        // 2.8 MB per 2,000-document request, 275 MB/s of garbage at 200,000 documents/s.
+        TransferEncodingChunked = true,
     };
 
     /// <summary>
