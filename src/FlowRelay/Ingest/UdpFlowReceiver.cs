@@ -14,8 +14,6 @@ namespace FlowRelay.Ingest;
 /// </summary>
 public sealed class UdpFlowReceiver : BackgroundService
 {
-    private const int MaxDatagram = 65536;
-
     private readonly IPEndPoint _endpoint;
     private readonly int _receiveBufferSize;
     private readonly PacketChannel _channel;
@@ -83,77 +81,41 @@ public sealed class UdpFlowReceiver : BackgroundService
         _ => $"cannot listen on udp {_endpoint}: {e.Message}",
     };
 
-    /// <summary>How often the blocking receive wakes to see whether the relay is stopping.</summary>
-    private const int StopPollMs = 200;
-
-    /// <summary>
-    /// The receive loop runs on a thread of its own (<c>flowrelay-udp</c>) with blocking receives,
-    /// not as an async loop on the thread pool: every completed asynchronous receive was a
-    /// thread-pool work item, so a busy or starved pool (or a pause in it) kept the socket unread
-    /// while the kernel's buffer filled. The thread wakes every <see cref="StopPollMs"/> ms when no
-    /// datagram comes, to see the stop.
-    /// </summary>
+    /// <summary>The receive loop runs on a thread of its own (<c>flowrelay-udp</c>): see <see cref="UdpReceiveLoop"/>.</summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => ReceiveLoop(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        UdpReceiveLoop.Start(_socket!, "flowrelay-udp", OnDatagram, OnReceiveError, stoppingToken);
 
-    private void ReceiveLoop(CancellationToken stoppingToken)
+    private void OnReceiveError(SocketError error)
     {
-        Thread.CurrentThread.Name = "flowrelay-udp";
-        var socket = _socket!;
-        socket.ReceiveTimeout = StopPollMs;
-        // One receive buffer for the life of the socket; each datagram is copied out to a pooled buffer.
-        var buffer = new byte[MaxDatagram];
-        var address = new SocketAddress(socket.AddressFamily);
-        var counters = Counters;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            int length;
-            try
-            {
-                length = socket.ReceiveFrom(buffer, SocketFlags.None, address);
-            }
-            catch (ObjectDisposedException)
-            {
-                break;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
-            {
-                continue; // nothing arrived within StopPollMs: look at the stop token again
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.Shutdown)
-            {
-                break; // the socket was closed under the receive
-            }
-            catch (SocketException e)
-            {
-                // An ICMP error for an earlier send, or a datagram larger than the buffer: count and go on.
-                if (Interlocked.Increment(ref counters.ReceiveErrors) == 1)
-                    _logger.LogWarning("udp {Endpoint}: receive failed: {Error} (further failures are only counted)", BoundEndpoint, e.SocketErrorCode);
-                continue;
-            }
-            long receivedNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
-            Interlocked.Increment(ref counters.Datagrams);
-            Interlocked.Add(ref counters.Bytes, length);
+        if (Interlocked.Increment(ref Counters.ReceiveErrors) == 1)
+            _logger.LogWarning("udp {Endpoint}: receive failed: {Error} (further failures are only counted)", BoundEndpoint, error);
+    }
 
-            var exporter = ExporterOf(address);
-            if (_allowlist is not null && !_allowlist.Allows(exporter))
-            {
-                Interlocked.Increment(ref counters.DroppedNotAllowed);
-                continue;
-            }
-            if (_rateLimiter is not null && !_rateLimiter.TryAcquire(exporter, System.Diagnostics.Stopwatch.GetTimestamp()))
-            {
-                Interlocked.Increment(ref counters.DroppedRateLimited);
-                continue;
-            }
-            var rented = ArrayPool<byte>.Shared.Rent(length);
-            buffer.AsSpan(0, length).CopyTo(rented);
-            var packet = new ReceivedPacket(rented, length, exporter, receivedNs);
-            if (!_channel.TryWrite(packet))
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-                Interlocked.Increment(ref counters.DroppedQueueFull);
-            }
+    private void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress address)
+    {
+        long receivedNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+        var counters = Counters;
+        Interlocked.Increment(ref counters.Datagrams);
+        Interlocked.Add(ref counters.Bytes, datagram.Length);
+
+        var exporter = ExporterOf(address);
+        if (_allowlist is not null && !_allowlist.Allows(exporter))
+        {
+            Interlocked.Increment(ref counters.DroppedNotAllowed);
+            return;
+        }
+        if (_rateLimiter is not null && !_rateLimiter.TryAcquire(exporter, System.Diagnostics.Stopwatch.GetTimestamp()))
+        {
+            Interlocked.Increment(ref counters.DroppedRateLimited);
+            return;
+        }
+        var rented = ArrayPool<byte>.Shared.Rent(datagram.Length);
+        datagram.CopyTo(rented);
+        var packet = new ReceivedPacket(rented, datagram.Length, exporter, receivedNs);
+        if (!_channel.TryWrite(packet))
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            Interlocked.Increment(ref counters.DroppedQueueFull);
         }
     }
 

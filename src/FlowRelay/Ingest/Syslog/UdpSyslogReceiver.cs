@@ -12,8 +12,6 @@ namespace FlowRelay.Ingest.Syslog;
 /// </summary>
 public sealed class UdpSyslogReceiver : BackgroundService
 {
-    private const int MaxDatagram = 65536;
-
     private readonly IPEndPoint _endpoint;
     private readonly int _maxMessageSize;
     private readonly int _receiveBufferSize;
@@ -58,38 +56,22 @@ public sealed class UdpSyslogReceiver : BackgroundService
         return base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The receive loop runs on a thread of its own (<c>flowrelay-syslog</c>): see <see cref="UdpReceiveLoop"/>.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        UdpReceiveLoop.Start(_socket!, "flowrelay-syslog", OnDatagram, OnReceiveError, stoppingToken);
+
+    private void OnReceiveError(SocketError error)
     {
-        var socket = _socket!;
-        var buffer = GC.AllocateArray<byte>(MaxDatagram, pinned: true);
-        var address = new SocketAddress(socket.AddressFamily);
-        var counters = Source.Counters;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            int length;
-            try
-            {
-                length = await socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, address, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            catch (ObjectDisposedException)
-            {
-                break;
-            }
-            catch (SocketException e)
-            {
-                if (Interlocked.Increment(ref counters.ReceiveErrors) == 1)
-                    _logger.LogWarning("syslog udp {Endpoint}: receive failed: {Error} (further failures are only counted)", BoundEndpoint, e.SocketErrorCode);
-                continue;
-            }
-            long now = LogChannel.NowNs();
-            // RFC 5426 §3.1: one datagram carries one message; trailing LF/NUL are the parser's concern.
-            bool cut = length > _maxMessageSize;
-            _channel.TryPublish(buffer.AsSpan(0, cut ? _maxMessageSize : length), UdpFlowReceiver.ExporterOf(address), now, cut, Source);
-        }
+        if (Interlocked.Increment(ref Source.Counters.ReceiveErrors) == 1)
+            _logger.LogWarning("syslog udp {Endpoint}: receive failed: {Error} (further failures are only counted)", BoundEndpoint, error);
+    }
+
+    private void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress address)
+    {
+        long now = LogChannel.NowNs();
+        // RFC 5426 §3.1: one datagram carries one message; trailing LF/NUL are the parser's concern.
+        bool cut = datagram.Length > _maxMessageSize;
+        _channel.TryPublish(cut ? datagram[.._maxMessageSize] : datagram, UdpFlowReceiver.ExporterOf(address), now, cut, Source);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
