@@ -89,26 +89,17 @@ public static class Program
         var reader = context.Request.BodyReader;
         if (onlyStatus)
         {
-            long lines = 0, bytes = 0;
-            byte last = (byte)'\n';
+            var counter = new BulkItemCounter();
             while (true)
             {
                 var read = await reader.ReadAsync();
-                foreach (var segment in read.Buffer)
-                {
-                    if (segment.IsEmpty) continue;
-                    lines += segment.Span.Count((byte)'\n');
-                    last = segment.Span[^1];
-                    bytes += segment.Length;
-                }
+                foreach (var segment in read.Buffer) counter.Add(segment.Span);
                 reader.AdvanceTo(read.Buffer.End);
                 if (read.IsCompleted) break;
             }
-            if (last != (byte)'\n') lines++;
-            Interlocked.Add(ref _bytes, bytes);
-            int count = (int)(lines / 2);
-            Interlocked.Add(ref _items, count);
-            WriteStatusOnlyAnswer(count, context.Response.BodyWriter);
+            Interlocked.Add(ref _bytes, counter.Bytes);
+            Interlocked.Add(ref _items, counter.Items);
+            WriteStatusOnlyAnswer(counter.Items, context.Response.BodyWriter);
             await context.Response.BodyWriter.FlushAsync();
             return;
         }
@@ -139,9 +130,10 @@ public static class Program
     {
         if (onlyStatus)
         {
-            int lines = body.Count((byte)'\n') + (body.IsEmpty || body[^1] == (byte)'\n' ? 0 : 1);
-            WriteStatusOnlyAnswer(lines / 2, output);
-            return lines / 2;
+            var counter = new BulkItemCounter();
+            counter.Add(body);
+            WriteStatusOnlyAnswer(counter.Items, output);
+            return counter.Items;
         }
         output.Write("""{"took":1,"errors":false,"items":["""u8);
         int items = 0;
@@ -164,10 +156,7 @@ public static class Program
         return items;
     }
 
-    /// <summary>
-    /// The answer Elasticsearch gives under the relay's filter_path when all <paramref name="items"/>
-    /// were created. Counts lines (two per item): the relay sends no empty lines.
-    /// </summary>
+    /// <summary>The answer Elasticsearch gives under the relay's filter_path when all <paramref name="items"/> were created.</summary>
     internal static void WriteStatusOnlyAnswer(int items, IBufferWriter<byte> output)
     {
         output.Write("""{"errors":false,"items":["""u8);
@@ -181,6 +170,30 @@ public static class Program
             left -= n;
         }
         output.Write("]}"u8);
+    }
+
+    /// <summary>
+    /// The items of a bulk body counted from its lines, two per item (action, document), fed a piece
+    /// at a time as the body arrives; the relay sends no empty lines. A last line without its
+    /// newline still counts.
+    /// </summary>
+    internal struct BulkItemCounter
+    {
+        private long _newlines;
+        private bool _lastLineOpen;
+
+        /// <summary>Body bytes seen.</summary>
+        public long Bytes { get; private set; }
+
+        public readonly int Items => (int)((_newlines + (_lastLineOpen ? 1 : 0)) / 2);
+
+        public void Add(ReadOnlySpan<byte> piece)
+        {
+            if (piece.IsEmpty) return;
+            _newlines += piece.Count((byte)'\n');
+            _lastLineOpen = piece[^1] != (byte)'\n';
+            Bytes += piece.Length;
+        }
     }
 
     /// <summary>The string after <paramref name="name"/> in an action line, up to its closing quote (the relay never escapes quotes in these).</summary>

@@ -222,7 +222,8 @@ public static class FlowRelayCli
         // meanwhile: the 30-minute soak at 650,000 records/s lost 1,564 datagrams at minute 11, when
         // the resident size fell 388 -> 332 MB at once. SustainedLowLatency keeps generation-2
         // collections in the background; the GC still blocks when memory runs short. The next soak
-        // with it still lost once, in minute 7 (docs/performance.md, "Soak"): not the whole story.
+        // with it still lost once, in minute 7; what ended the losses was window entries in slab
+        // chunks and the receive loop on its own thread (docs/performance.md, "Soak").
         System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
         using (host)
         {

@@ -122,8 +122,9 @@ public sealed class FlowPipeline : BackgroundService
 
     /// <summary>
     /// The reader runs on a thread of its own (<c>flowrelay-decode</c>), not on the thread pool:
-    /// the UDP receivers' loops live on the pool, and sharing it with them made decoding wait behind
-    /// their continuations at high rates.
+    /// when the UDP receive loops still ran on the pool, sharing it with them made decoding wait
+    /// behind their continuations at high rates (they have threads of their own now too,
+    /// <see cref="UdpReceiveLoop"/>).
     /// </summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => ReadLoop(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);

@@ -42,6 +42,21 @@ public class EsSinkTests
         Assert.Equal("""{"errors":false,"items":[{"create":{"status":201}},{"create":{"status":201}}]}""", Encoding.UTF8.GetString(output.WrittenSpan));
     }
 
+    [Fact]
+    public void Items_are_counted_the_same_however_the_body_arrives_in_pieces()
+    {
+        // As Kestrel hands the body over: split anywhere, even inside a line; the last line may lack its newline.
+        var body = Encoding.UTF8.GetBytes("{\"create\":{}}\n{\"n\":1}\n{\"create\":{}}\n{\"n\":2}\n{\"create\":{}}\n{\"n\":3}");
+        for (int cut = 0; cut <= body.Length; cut++)
+        {
+            var counter = new FlowRelay.EsSink.Program.BulkItemCounter();
+            counter.Add(body.AsSpan(0, cut));
+            counter.Add(body.AsSpan(cut));
+            Assert.Equal(3, counter.Items);
+            Assert.Equal(body.Length, counter.Bytes);
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
