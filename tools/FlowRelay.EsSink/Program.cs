@@ -28,7 +28,10 @@ public static class Program
                 return 2;
             }
         }
-        var builder = WebApplication.CreateSlimBuilder();
+        // Content root in the tool's own folder: the default (the current directory) puts a recursive
+        // file watcher (appsettings reload) over wherever the load test runs, which is where the relay
+        // writes its spool, and the watcher then wakes for every write (2% of a run's CPU).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
