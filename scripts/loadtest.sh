@@ -8,6 +8,8 @@
 #   es        the relay with every flow sent to Elasticsearch (through the disk spool) instead,
 #             here tools/FlowRelay.EsSink, a loopback stand-in that answers bulk requests as
 #             Elasticsearch does and keeps nothing; it runs on the same cores as the relay
+#   esmem     the same with spool.mode: overflow (documents wait in memory while the stand-in
+#             keeps up, and go to disk only when it falls behind)
 # For each receiver the rate steps up (bounded number of steps, fixed duration each) until a
 # step loses anything; loss is judged by the kernel's own per-socket drop counter
 # (/proc/net/udp "drops"), by what the receiver counted (nfdump -I flows; the relay's
@@ -16,7 +18,7 @@
 #   scripts/loadtest.sh            full run (~10-15 minutes)
 #   scripts/loadtest.sh --quick    ~1-2 minutes, coarse steps
 # Options: --format ipfix|v9  --exporters N  --duration SECONDS  --rates "r1 r2 ..."
-#          --only "nfcapd detect full es"  --keep (keep the work folder)
+#          --only "nfcapd detect full es esmem"  --keep (keep the work folder)
 #          --max-groups N (rules.max_groups of the relay; default 200000, room for the 100,000 hosts)
 #          --warmup "RATE SECONDS" (before each step; default "100000 4": about 400,000 records, so
 #          nearly all 100,000 hosts have been seen and the JIT has finished; "20000 2" measures a
@@ -27,7 +29,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-QUICK=0; FORMAT=ipfix; EXPORTERS=50; DURATION=""; RATES=""; ONLY="nfcapd detect full es"; KEEP=0; REV=HEAD; SINKPID=""
+QUICK=0; FORMAT=ipfix; EXPORTERS=50; DURATION=""; RATES=""; ONLY="nfcapd detect full es esmem"; KEEP=0; REV=HEAD; SINKPID=""
 # The sender cycles through 100,000 internal hosts; the relay is given room to track them all
 # (rules.max_groups), as a user with that many hosts would configure it. --max-groups 50000 (the
 # default) measures the worst case instead, where windows are evicted and re-created all the time.
@@ -121,9 +123,10 @@ start_receiver() { # kind port dir -> sets RPID
   if [[ $kind == nfcapd ]]; then
     nfcapd -w "$dir" -b 127.0.0.1 -p "$port" -B "$BUF" -t 3600 >"$dir/nfcapd.log" 2>&1 &
   else
-    local nd=false es=false esurl="http://127.0.0.1:9"
+    local nd=false es=false esurl="http://127.0.0.1:9" mode=always
+    [[ $kind == esmem ]] && mode=overflow
     [[ $kind == full ]] && nd=true
-    if [[ $kind == es ]]; then
+    if [[ $kind == es* ]]; then
       es=true
       "$WORK/essink/flowrelay-es-sink" --listen 127.0.0.1:0 >"$dir/essink.log" 2>&1 &
       SINKPID=$!
@@ -140,6 +143,8 @@ inputs:
   flow:
     listen: ["127.0.0.1:$port"]
     receive_buffer_size: $BUF
+spool:
+  mode: $mode
 rules:
   max_groups: $MAX_GROUPS
 outputs:
@@ -210,7 +215,7 @@ run_step() { # kind rate
     sleep 2
   else
     relay_drain "$dir/data/stats.json"
-    if [[ $kind == es ]]; then
+    if [[ $kind == es* ]]; then
       local took; took=$(es_drain "$dir/data/stats.json")
       log "es $rate: spool delivered everything $took s after the pipeline drained ($(json_get "$dir/data/stats.json" "'%d delivered, %d waiting' % (d['elasticsearch']['delivered'], d['spool']['entries_waiting'])"))"
     fi
@@ -218,7 +223,7 @@ run_step() { # kind rate
   local kdrops hwm
   kdrops=$(sock_drops "$port"); hwm=$(vm_hwm_mb "$RPID")
   stop_receiver "$RPID"
-  [[ $kind == es ]] && stop_receiver "$SINKPID"
+  [[ $kind == es* ]] && stop_receiver "$SINKPID"
   if [[ $kind == nfcapd ]]; then
     # nfcapd's own count, from the summary line it logs on exit ("Ident: 'none' Flows: N, ...").
     got=$(grep -o "Flows: [0-9]*" "$dir/nfcapd.log" | tail -n 1 | awk '{ print $2 }')
@@ -227,7 +232,7 @@ run_step() { # kind rate
     got=$(json_get "$dir/data/stats.json" "d.get('decoder', {}).get('records', 0)")
     emitted=$(json_get "$dir/data/stats.json" "d['pipeline']['events']")
     qd=$(json_get "$dir/data/stats.json" "d['ingest']['dropped_queue_full'] + d.get('outputs', {}).get('ndjson', {}).get('events_dropped', 0)")
-    if [[ $kind == es ]]; then
+    if [[ $kind == es* ]]; then
       # Also lost: what the spool dropped or still holds undelivered, and what Elasticsearch refused.
       qd=$((qd + $(json_get "$dir/data/stats.json" "d['spool']['entries_dropped'] + d['spool']['entries_waiting'] + d['elasticsearch']['dead_lettered']")))
     fi

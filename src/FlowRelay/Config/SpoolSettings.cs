@@ -34,8 +34,22 @@ public sealed class SpoolSettings
     [ConfigurationKeyName("fsync_interval")]
     public Duration FsyncInterval { get; set; } = Duration.FromSeconds(1);
 
+    /// <summary>
+    /// always (default): every document is written to disk before it is sent, so a killed relay loses
+    /// nothing it accepted. overflow: documents wait in memory (up to memory_size) while Elasticsearch
+    /// keeps up, and go to disk only when it falls behind and at a graceful stop; a killed relay loses
+    /// what memory held, and the relay spends less CPU per document (no write, read or CRC).
+    /// </summary>
+    [ConfigurationKeyName("mode")]
+    public string Mode { get; set; } = "always";
+
+    /// <summary>With mode: overflow, the most documents (in bytes) held in memory before the disk takes over.</summary>
+    [ConfigurationKeyName("memory_size")]
+    public ByteSize MemorySize { get; set; } = ByteSize.FromMiB(64);
+
     internal static readonly string[] FullPolicies = ["drop_oldest", "block"];
     internal static readonly string[] FsyncPolicies = ["always", "interval", "never"];
+    internal static readonly string[] Modes = ["always", "overflow"];
 
     internal void Validate(string path, ValidationErrors errors)
     {
@@ -46,6 +60,8 @@ public sealed class SpoolSettings
         if (!FullPolicies.Contains(WhenFull)) errors.Add($"{path}.when_full", $"must be one of {string.Join(", ", FullPolicies)} (got '{WhenFull}')");
         if (!FsyncPolicies.Contains(Fsync)) errors.Add($"{path}.fsync", $"must be one of {string.Join(", ", FsyncPolicies)} (got '{Fsync}')");
         errors.Range($"{path}.fsync_interval", FsyncInterval, Duration.FromMilliseconds(10), Duration.FromMinutes(10));
+        if (!Modes.Contains(Mode)) errors.Add($"{path}.mode", $"must be one of {string.Join(", ", Modes)} (got '{Mode}')");
+        errors.Range($"{path}.memory_size", MemorySize, ByteSize.FromMiB(1), ByteSize.FromGiB(64));
     }
 
     /// <summary>The options of <see cref="DiskSpool"/>.</summary>
@@ -57,5 +73,7 @@ public sealed class SpoolSettings
         WhenFull = WhenFull == "block" ? SpoolFullPolicy.Block : SpoolFullPolicy.DropOldest,
         Fsync = Fsync switch { "always" => SpoolFsyncPolicy.Always, "never" => SpoolFsyncPolicy.Never, _ => SpoolFsyncPolicy.Interval },
         FsyncInterval = FsyncInterval.Value,
+        Mode = Mode == "overflow" ? SpoolMode.Overflow : SpoolMode.Always,
+        MemoryBytes = MemorySize.Bytes,
     };
 }

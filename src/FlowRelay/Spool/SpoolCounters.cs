@@ -20,6 +20,10 @@ public sealed class SpoolCounters : ICounterSource
         new("segments_recovered", Volatile.Read(ref SegmentsRecovered)),
         new("segments_deleted", Volatile.Read(ref SegmentsDeleted)),
         new("fsyncs", Volatile.Read(ref Fsyncs)),
+        new("memory_entries", Volatile.Read(ref MemoryEntries)),
+        new("memory_bytes_used", Volatile.Read(ref MemoryBytesUsed)),
+        new("entries_kept_in_memory", Volatile.Read(ref EntriesKeptInMemory)),
+        new("entries_spilled", Volatile.Read(ref EntriesSpilled)),
     ];
 
     /// <summary>Entries appended since start.</summary>
@@ -27,7 +31,7 @@ public sealed class SpoolCounters : ICounterSource
     public long BytesWritten;
     /// <summary>Entries the sender acknowledged (delivered, already present, or dead-lettered).</summary>
     public long EntriesAcknowledged;
-    /// <summary>Entries on disk not yet acknowledged (including those found at start).</summary>
+    /// <summary>Entries not yet acknowledged, on disk (including those found at start) or in memory.</summary>
     public long EntriesWaiting;
     /// <summary>Bytes of segment files on disk not yet acknowledged.</summary>
     public long BytesWaiting;
@@ -42,4 +46,12 @@ public sealed class SpoolCounters : ICounterSource
     public long SegmentsDeleted;
     /// <summary>fsync rounds: one per commit (always), or per interval with something written (interval, on the spool's own thread).</summary>
     public long Fsyncs;
+    /// <summary>Under spool mode overflow: committed entries held in memory, not acknowledged (part of <see cref="EntriesWaiting"/>).</summary>
+    public long MemoryEntries;
+    /// <summary>Bytes held by the memory front.</summary>
+    public long MemoryBytesUsed;
+    /// <summary>Entries that went to memory instead of disk (mode overflow).</summary>
+    public long EntriesKeptInMemory;
+    /// <summary>Entries written from memory to disk at a graceful stop.</summary>
+    public long EntriesSpilled;
 }

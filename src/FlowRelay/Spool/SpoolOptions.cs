@@ -33,6 +33,21 @@ public enum SpoolFsyncPolicy
     Never,
 }
 
+/// <summary>Where appended entries go first.</summary>
+public enum SpoolMode
+{
+    /// <summary>Every entry is written to a segment file before the sender sees it (a killed relay loses nothing).</summary>
+    Always,
+
+    /// <summary>
+    /// Entries are kept in memory (up to <see cref="SpoolOptions.MemoryBytes"/>) while the disk holds
+    /// nothing undelivered, and go to the segment files only when the destination falls behind (the
+    /// memory is full, or entries already wait on disk) and, at a graceful stop, all that memory still
+    /// holds. A killed relay (SIGKILL, a crash) loses what memory held.
+    /// </summary>
+    Overflow,
+}
+
 /// <summary>Construction options of <see cref="DiskSpool"/> (bound from the <c>spool</c> settings).</summary>
 public sealed class SpoolOptions
 {
@@ -42,4 +57,7 @@ public sealed class SpoolOptions
     public SpoolFullPolicy WhenFull { get; init; } = SpoolFullPolicy.DropOldest;
     public SpoolFsyncPolicy Fsync { get; init; } = SpoolFsyncPolicy.Interval;
     public TimeSpan FsyncInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public SpoolMode Mode { get; init; } = SpoolMode.Always;
+    /// <summary>Under <see cref="SpoolMode.Overflow"/>: most bytes of entries held in memory.</summary>
+    public long MemoryBytes { get; init; } = 64L << 20;
 }

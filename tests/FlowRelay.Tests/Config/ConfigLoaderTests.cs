@@ -162,6 +162,8 @@ public class ConfigLoaderTests
     [InlineData("outputs:\n  ndjson:\n    max_files: many\n", "setting 'outputs.ndjson.max_files': must be a whole number (got 'many')")]
     [InlineData("outputs:\n  ndjson:\n    enabled: maybe\n", "setting 'outputs.ndjson.enabled': must be true or false (got 'maybe')")]
     [InlineData("outputs: yes\n", "setting 'outputs': must be a section of settings (got 'yes')")]
+    [InlineData("spool:\n  mode: memory\n", "setting 'spool.mode': must be one of always, overflow (got 'memory')")]
+    [InlineData("spool:\n  memory_size: 100KiB\n", "setting 'spool.memory_size': must be between 1MiB and 64GiB (got 100KiB)")]
     public void Out_of_range_and_malformed_values_are_named(string yaml, string expected) => AssertError(Yaml(yaml), expected);
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class RelayToElasticsearchTests(ITestOutputHelper output)
 {
     private const string Stream = "logs-flowrelay.flow-default";
 
-    private static string Yaml(string dataDir, Uri es, string listen) => $"""
+    private static string Yaml(string dataDir, Uri es, string listen, string spoolMode = "always") => $"""
         data_dir: "{dataDir}"
         log_level: warn
         stats_interval: 1s
@@ -40,6 +40,7 @@ public sealed class RelayToElasticsearchTests(ITestOutputHelper output)
             retry_max_backoff: 200ms
         spool:
           fsync: never
+          mode: {spoolMode}
         """;
 
     private static NetFlowV5Packet.Flow[] Flows(int packet) =>
@@ -62,13 +63,15 @@ public sealed class RelayToElasticsearchTests(ITestOutputHelper output)
             return $"{doc.GetProperty("source").GetProperty("port")}/{doc.GetProperty("destination").GetProperty("port")}";
         }).ToHashSet();
 
-    [Fact]
-    public async Task A_graceful_stop_while_Elasticsearch_is_away_leaves_every_accepted_flow_in_the_spool_for_the_next_start()
+    [Theory]
+    [InlineData("always")]
+    [InlineData("overflow")] // the flows wait in memory until the stop, which writes them to disk
+    public async Task A_graceful_stop_while_Elasticsearch_is_away_leaves_every_accepted_flow_in_the_spool_for_the_next_start(string spoolMode)
     {
         await using var server = await LoopbackElasticsearch.StartAsync();
         await server.DisappearAsync();
         using var dir = new TempDir();
-        var r = ConfigLoader.LoadYaml(Yaml(dir.Path, server.Url, "127.0.0.1:0"));
+        var r = ConfigLoader.LoadYaml(Yaml(dir.Path, server.Url, "127.0.0.1:0", spoolMode));
         Assert.True(r.IsValid, string.Join("\n", r.Errors));
         using (var host = RelayHost.Build(r.Settings!))
         {
@@ -94,12 +97,14 @@ public sealed class RelayToElasticsearchTests(ITestOutputHelper output)
         Assert.Equal(300, server.Created);
     }
 
-    [Fact]
-    public async Task Flows_arrive_in_the_flow_data_stream_through_the_spool()
+    [Theory]
+    [InlineData("always")]
+    [InlineData("overflow")]
+    public async Task Flows_arrive_in_the_flow_data_stream_through_the_spool(string spoolMode)
     {
         await using var server = await LoopbackElasticsearch.StartAsync();
         using var dir = new TempDir();
-        var r = ConfigLoader.LoadYaml(Yaml(dir.Path, server.Url, "127.0.0.1:0"));
+        var r = ConfigLoader.LoadYaml(Yaml(dir.Path, server.Url, "127.0.0.1:0", spoolMode));
         Assert.True(r.IsValid, string.Join("\n", r.Errors));
         using var host = RelayHost.Build(r.Settings!);
         await host.StartAsync();
@@ -117,6 +122,10 @@ public sealed class RelayToElasticsearchTests(ITestOutputHelper output)
         Assert.Equal(300, stats.RootElement.GetProperty("spool").GetProperty("entries_acknowledged").GetInt64());
         Assert.Equal(0, stats.RootElement.GetProperty("spool").GetProperty("entries_waiting").GetInt64());
         Assert.Equal(300, stats.RootElement.GetProperty("elasticsearch").GetProperty("delivered").GetInt64());
+        // always: every document went through a segment file; overflow: none did (the server kept up).
+        var spool = stats.RootElement.GetProperty("spool");
+        Assert.Equal(spoolMode == "always" ? 0 : 300, spool.GetProperty("entries_kept_in_memory").GetInt64());
+        Assert.Equal(spoolMode == "always", spool.GetProperty("bytes_written").GetInt64() > 0);
     }
 
     [Fact]
