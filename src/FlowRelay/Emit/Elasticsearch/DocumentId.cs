@@ -26,6 +26,9 @@ public sealed class DocumentId
     private long _lastExportNs;
     private ushort _lastVersion;
     private int _recordIndex;
+    // One hash context for the sink's life: the one-shot SHA256.HashData sets up and frees an OpenSSL
+    // context per call, about a quarter of its 0.5 µs for this input (measured on the build machine).
+    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     /// <summary>
     /// Writes the id of <paramref name="e"/> (22 ASCII bytes) to <paramref name="destination"/>. Call
@@ -47,13 +50,29 @@ public sealed class DocumentId
             _lastVersion = f.Version;
             _recordIndex = 0;
         }
-        Compute(in f, _recordIndex, destination);
+        Span<byte> input = stackalloc byte[InputMax];
+        int n = Input(in f, _recordIndex, input);
+        Span<byte> hash = stackalloc byte[32];
+        _sha.AppendData(input[..n]);
+        _sha.GetHashAndReset(hash);
+        Base64Url(hash[..16], destination);
     }
 
     /// <summary>The id of one record given its index within its export packet.</summary>
     public static void Compute(in FlowRecord f, int recordIndex, Span<byte> destination)
     {
-        Span<byte> input = stackalloc byte[192];
+        Span<byte> input = stackalloc byte[InputMax];
+        int n = Input(in f, recordIndex, input);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(input[..n], hash);
+        Base64Url(hash[..16], destination);
+    }
+
+    private const int InputMax = 192;
+
+    /// <summary>Writes what the id is the hash of; returns its length.</summary>
+    private static int Input(in FlowRecord f, int recordIndex, Span<byte> input)
+    {
         int n = 0;
         n += WriteIp(input[n..], f.Exporter);
         BinaryPrimitives.WriteUInt16BigEndian(input[n..], f.Version); n += 2;
@@ -73,10 +92,7 @@ public sealed class DocumentId
         BinaryPrimitives.WriteUInt64BigEndian(input[n..], f.Packets); n += 8;
         BinaryPrimitives.WriteUInt32BigEndian(input[n..], f.InputInterface); n += 4;
         BinaryPrimitives.WriteUInt32BigEndian(input[n..], f.OutputInterface); n += 4;
-
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(input[..n], hash);
-        Base64Url(hash[..16], destination);
+        return n;
     }
 
     private static int WriteIp(Span<byte> destination, IpAddr ip)
