@@ -109,12 +109,12 @@ public sealed class UdpFlowReceiver : BackgroundService
             Interlocked.Increment(ref counters.DroppedRateLimited);
             return;
         }
-        var rented = ArrayPool<byte>.Shared.Rent(datagram.Length);
+        var rented = PacketChannel.Rent(datagram.Length);
         datagram.CopyTo(rented);
         var packet = new ReceivedPacket(rented, datagram.Length, exporter, receivedNs);
         if (!_channel.TryWrite(packet))
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            PacketChannel.Return(rented);
             Interlocked.Increment(ref counters.DroppedQueueFull);
         }
     }

@@ -33,6 +33,28 @@ public class UdpFlowReceiverTests
     }
 
     [Fact]
+    public void Packet_buffers_of_a_queue_thousands_deep_are_reused_not_allocated_again()
+    {
+        // A queue this deep (a collection or a burst) once made every rent past the shared pool's few
+        // dozen arrays allocate, and every return drop its array for the collector.
+        const int Deep = 4000;
+        var held = new byte[Deep][];
+        for (int i = 0; i < Deep; i++) held[i] = PacketChannel.Rent(1400);
+        foreach (var b in held) PacketChannel.Return(b);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Deep; i++) held[i] = PacketChannel.Rent(1400);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        foreach (var b in held) PacketChannel.Return(b);
+        Assert.All(held, b => Assert.Equal(PacketChannel.SlotSize, b.Length));
+        // Other tests' receivers share the pool and may take a few slots meanwhile: allow a tenth.
+        Assert.True(allocated < Deep * PacketChannel.SlotSize / 10, $"{allocated} bytes allocated");
+        // A jumbo datagram still gets a buffer that holds it.
+        var jumbo = PacketChannel.Rent(9000);
+        Assert.True(jumbo.Length >= 9000);
+        PacketChannel.Return(jumbo);
+    }
+
+    [Fact]
     public async Task A_port_in_use_stops_start_up_with_the_address_in_the_message()
     {
         using var busy = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
