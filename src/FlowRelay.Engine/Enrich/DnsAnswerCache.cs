@@ -6,7 +6,7 @@ namespace FlowRelay.Engine.Enrich;
 /// <summary>
 /// The DNS ↔ flow join: which name each address was resolved from, per client and (as a fallback)
 /// by anyone. DNS events feed it with <see cref="Add"/>; the flow enricher asks it with
-/// <see cref="TryResolve"/>. Both tables are bounded (<see cref="BoundedCache{TKey,TValue}"/>): a
+/// <see cref="TryResolve(IpAddr, IpAddr, long, out DnsAnswer, out bool)"/>. Both tables are bounded (<see cref="BoundedCache{TKey,TValue}"/>): a
 /// flood of distinct answers evicts the oldest, counted in <see cref="Evictions"/>, and memory
 /// never grows. Lookups allocate nothing. Not thread-safe: fed and read on the pipeline loop.
 /// </summary>

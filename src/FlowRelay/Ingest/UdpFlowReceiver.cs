@@ -22,6 +22,10 @@ public sealed class UdpFlowReceiver : BackgroundService
     private readonly SourceRateLimiter? _rateLimiter;
     private Socket? _socket;
 
+    /// <param name="endpoint">Address and port to listen on.</param>
+    /// <param name="receiveBufferSize">SO_RCVBUF asked for (the kernel caps it at net.core.rmem_max).</param>
+    /// <param name="channel">The queue to the flow pipeline.</param>
+    /// <param name="logger">Where bind failures and the first receive error go.</param>
     /// <param name="allowlist">When set, datagrams from other sources are dropped and counted.</param>
     /// <param name="rateLimiter">When set, datagrams over a source's rate are dropped and counted (owned by this receiver's loop).</param>
     public UdpFlowReceiver(IPEndPoint endpoint, int receiveBufferSize, PacketChannel channel, ILogger<UdpFlowReceiver> logger,

@@ -22,6 +22,10 @@ internal static class UdpReceiveLoop
     public delegate void DatagramHandler(ReadOnlySpan<byte> datagram, SocketAddress from);
 
     /// <summary>Runs the loop on a new thread named <paramref name="threadName"/>; the task ends when the loop does.</summary>
+    /// <param name="socket">A bound UDP socket; closing it ends the loop.</param>
+    /// <param name="threadName">The loop thread's name (seen in perf, top -H, dotnet-trace).</param>
+    /// <param name="onDatagram">Called on the loop thread for each datagram.</param>
+    /// <param name="stoppingToken">Ends the loop within <see cref="StopPollMs"/> ms.</param>
     /// <param name="onError">A receive that failed (an ICMP error for an earlier send, a datagram larger than the buffer): counted by the caller, the loop goes on.</param>
     public static Task Start(Socket socket, string threadName, DatagramHandler onDatagram, Action<SocketError> onError, CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(socket, threadName, onDatagram, onError, stoppingToken),

@@ -15,7 +15,7 @@ namespace FlowRelay.Emit.Elasticsearch;
 /// returns. CEF events received from other devices go to <c>logs-flowrelay.cef-&lt;namespace&gt;</c>
 /// (<see cref="CefDocumentWriter"/>), each committed as it arrives (CEF is a low-rate side input).
 /// <para>
-/// The <c>_id</c> (<see cref="Compute"/>) hashes what identifies the query: where it was logged
+/// The <c>_id</c> (<see cref="Compute(ContentId, in DnsEvent, Span{byte})"/>) hashes what identifies the query: where it was logged
 /// (observer address and host name, program, input), the log's format, its event time and every
 /// parsed field of the query and its answer. The time of receipt is left out, like for flows, so the
 /// same log line read twice (a file tailed again, a syslog repeat) gets the same id.
