@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using FlowRelay.Engine.Events;
 using FlowRelay.Protocols.Flows;
 
@@ -10,11 +10,19 @@ namespace FlowRelay.Emit.Elasticsearch;
 /// enters the spool, and stored with it; every retry and every resend after a restart uses the stored
 /// id, so <c>create</c> answers 409 instead of indexing a second copy.
 /// <para>
-/// It is the first 16 bytes of SHA-256, base64url (22 characters), over: exporter address, export
+/// It is XXH3-128 (<see cref="XxHash128"/>, seed 0), base64url (22 characters), over: exporter address, export
 /// version, observation domain / source id, export packet sequence number, export time, the record's
 /// index within its export packet, and the record's content (addresses, ports, protocol, start/end
 /// times, byte and packet counters, interfaces, template id). Time of receipt is left out on purpose,
 /// so the same export packet delivered twice (a repeater, a replayed capture) also yields the same ids.
+/// </para>
+/// <para>
+/// Until this version it was the first 16 bytes of SHA-256 over the same input. SHA-256 through
+/// OpenSSL cost 0.4-0.5 µs per id, about a tenth of the relay's CPU per document on the Elasticsearch
+/// path; XXH3-128 costs 0.02 µs. The id only has to tell records apart (not resist a forger: whoever
+/// can send the relay NetFlow can send it any record), and 128 bits keep accidental collisions out of
+/// reach. Entries already in a spool keep the id they were stored with; a capture replayed through an
+/// older and a newer relay is indexed twice.
 /// </para>
 /// </summary>
 public sealed class DocumentId
@@ -26,9 +34,6 @@ public sealed class DocumentId
     private long _lastExportNs;
     private ushort _lastVersion;
     private int _recordIndex;
-    // One hash context for the sink's life: the one-shot SHA256.HashData sets up and frees an OpenSSL
-    // context per call, about a quarter of its 0.5 µs for this input (measured on the build machine).
-    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     /// <summary>
     /// Writes the id of <paramref name="e"/> (22 ASCII bytes) to <paramref name="destination"/>. Call
@@ -50,12 +55,7 @@ public sealed class DocumentId
             _lastVersion = f.Version;
             _recordIndex = 0;
         }
-        Span<byte> input = stackalloc byte[InputMax];
-        int n = Input(in f, _recordIndex, input);
-        Span<byte> hash = stackalloc byte[32];
-        _sha.AppendData(input[..n]);
-        _sha.GetHashAndReset(hash);
-        Base64Url(hash[..16], destination);
+        Compute(in f, _recordIndex, destination);
     }
 
     /// <summary>The id of one record given its index within its export packet.</summary>
@@ -63,9 +63,9 @@ public sealed class DocumentId
     {
         Span<byte> input = stackalloc byte[InputMax];
         int n = Input(in f, recordIndex, input);
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(input[..n], hash);
-        Base64Url(hash[..16], destination);
+        Span<byte> hash = stackalloc byte[16];
+        XxHash128.Hash(input[..n], hash);
+        Base64Url(hash, destination);
     }
 
     private const int InputMax = 192;
