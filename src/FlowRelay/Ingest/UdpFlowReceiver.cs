@@ -51,11 +51,12 @@ public sealed class UdpFlowReceiver : BackgroundService
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var socket = new Socket(_endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        bool forced;
         try
         {
             // Leave IPv6 sockets v6-only so "0.0.0.0:2055" and "[::]:2055" can both be listed.
             if (_endpoint.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
-            socket.ReceiveBufferSize = _receiveBufferSize;
+            forced = UdpReceiveLoop.SetReceiveBuffer(socket, _receiveBufferSize);
             socket.Bind(_endpoint);
         }
         catch (SocketException e)
@@ -66,10 +67,11 @@ public sealed class UdpFlowReceiver : BackgroundService
         _socket = socket;
         BoundEndpoint = (IPEndPoint)socket.LocalEndPoint!;
         int actual = socket.ReceiveBufferSize;
-        _logger.LogInformation("listening for NetFlow/IPFIX on udp {Endpoint} (receive buffer {Actual} bytes)", BoundEndpoint, actual);
+        _logger.LogInformation("listening for NetFlow/IPFIX on udp {Endpoint} (receive buffer {Actual} bytes{Forced})", BoundEndpoint, actual,
+            forced ? ", past net.core.rmem_max: the relay has CAP_NET_ADMIN" : "");
         // Linux reports twice the granted size and caps requests at net.core.rmem_max.
         if (actual < _receiveBufferSize)
-            _logger.LogWarning("udp {Endpoint}: receive buffer is {Actual} bytes, less than the {Requested} configured; raise net.core.rmem_max to allow more",
+            _logger.LogWarning("udp {Endpoint}: receive buffer is {Actual} bytes, less than the {Requested} configured; raise net.core.rmem_max to allow more (or run with CAP_NET_ADMIN)",
                 BoundEndpoint, actual, _receiveBufferSize);
         return base.StartAsync(cancellationToken);
     }

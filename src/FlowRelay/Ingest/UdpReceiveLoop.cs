@@ -18,6 +18,31 @@ internal static class UdpReceiveLoop
     /// <summary>The largest UDP payload.</summary>
     public const int MaxDatagram = 65536;
 
+    /// <summary>
+    /// Asks for a receive buffer of <paramref name="bytes"/> (SO_RCVBUF). Linux caps that at
+    /// net.core.rmem_max (4 MiB on many systems); a relay with CAP_NET_ADMIN (root) then takes the
+    /// configured size anyway with SO_RCVBUFFORCE, as a user who configured it expects. The buffer is
+    /// what covers the moments the receive thread cannot run: the collector stops every managed thread
+    /// for its pauses, and a 200 ms pause at a million records a second is about 20 MB of datagrams.
+    /// Returns true when the size had to be forced; the caller logs what it got.
+    /// </summary>
+    public static bool SetReceiveBuffer(Socket socket, int bytes)
+    {
+        socket.ReceiveBufferSize = bytes;
+        // Linux reports twice the size it granted.
+        if (!OperatingSystem.IsLinux() || socket.ReceiveBufferSize >= bytes) return false;
+        const int SolSocket = 1, SoRcvBufForce = 33;
+        try
+        {
+            socket.SetRawSocketOption(SolSocket, SoRcvBufForce, BitConverter.GetBytes(bytes));
+            return socket.ReceiveBufferSize >= bytes;
+        }
+        catch (SocketException)
+        {
+            return false; // no CAP_NET_ADMIN: keep what SO_RCVBUF granted
+        }
+    }
+
     /// <summary>One received datagram (valid only during the call) and its sender's raw address.</summary>
     public delegate void DatagramHandler(ReadOnlySpan<byte> datagram, SocketAddress from);
 

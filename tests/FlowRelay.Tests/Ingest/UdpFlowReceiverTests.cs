@@ -33,6 +33,23 @@ public class UdpFlowReceiverTests
     }
 
     [Fact]
+    public void A_receive_buffer_past_rmem_max_is_forced_with_CAP_NET_ADMIN_and_capped_without()
+    {
+        long rmemMax = long.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim());
+        int want = (int)Math.Min(256L << 20, rmemMax * 4);
+        string capEff = File.ReadLines("/proc/self/status").First(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
+        bool netAdmin = (Convert.ToUInt64(capEff["CapEff:".Length..].Trim(), 16) & (1UL << 12)) != 0;
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+
+        bool forced = UdpReceiveLoop.SetReceiveBuffer(socket, want);
+
+        Assert.Equal(netAdmin, forced);
+        // Linux reports twice what it grants.
+        if (forced) Assert.True(socket.ReceiveBufferSize >= want, $"{socket.ReceiveBufferSize} < {want}");
+        else Assert.True(socket.ReceiveBufferSize <= rmemMax * 2, $"{socket.ReceiveBufferSize} > 2 x {rmemMax}");
+    }
+
+    [Fact]
     public void Packet_buffers_of_a_queue_thousands_deep_are_reused_not_allocated_again()
     {
         // A queue this deep (a collection or a burst) once made every rent past the shared pool's few

@@ -42,7 +42,7 @@ public sealed class UdpSyslogReceiver : BackgroundService
         try
         {
             if (_endpoint.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
-            socket.ReceiveBufferSize = _receiveBufferSize;
+            UdpReceiveLoop.SetReceiveBuffer(socket, _receiveBufferSize);
             socket.Bind(_endpoint);
         }
         catch (SocketException e)
