@@ -13,4 +13,9 @@ public sealed class ReceiverCounters
     public long DroppedRateLimited;
     /// <summary>Receive calls that failed (ICMP errors reported on the socket, etc.).</summary>
     public long ReceiveErrors;
+    /// <summary>
+    /// Datagrams the kernel dropped because the socket's receive buffer was full, before the relay
+    /// could read them ("dropped_by_kernel", from /proc/net/udp; refreshed when stats are taken).
+    /// </summary>
+    public long DroppedByKernel;
 }

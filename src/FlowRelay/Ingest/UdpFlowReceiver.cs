@@ -47,6 +47,14 @@ public sealed class UdpFlowReceiver : BackgroundService
 
     public ReceiverCounters Counters { get; } = new();
 
+    private KernelUdpDrops? _kernelDrops;
+
+    /// <summary>Reads the kernel's drop count of this socket into <see cref="ReceiverCounters.DroppedByKernel"/> (stats call it before they report).</summary>
+    public void RefreshKernelDrops()
+    {
+        if (_kernelDrops?.Read() is long drops) Interlocked.Exchange(ref Counters.DroppedByKernel, drops);
+    }
+
     /// <summary>Binds the socket before the host reports started, so a port that cannot be bound stops start-up.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -65,6 +73,7 @@ public sealed class UdpFlowReceiver : BackgroundService
             throw new ListenerBindException(DescribeBindError(e), e);
         }
         _socket = socket;
+        _kernelDrops = KernelUdpDrops.For(socket);
         BoundEndpoint = (IPEndPoint)socket.LocalEndPoint!;
         int actual = socket.ReceiveBufferSize;
         _logger.LogInformation("listening for NetFlow/IPFIX on udp {Endpoint} (receive buffer {Actual} bytes{Forced})", BoundEndpoint, actual,

@@ -33,11 +33,13 @@ public static class StatsJsonWriter
         json.WriteNumber("uptime_seconds", (long)(now - started).TotalSeconds);
 
         json.WriteStartObject("ingest");
+        foreach (var r in source.Receivers) r.RefreshKernelDrops();
         json.WriteNumber("datagrams", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.Datagrams)));
         json.WriteNumber("bytes", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.Bytes)));
         json.WriteNumber("dropped_queue_full", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.DroppedQueueFull)));
         json.WriteNumber("dropped_not_allowed", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.DroppedNotAllowed)));
         json.WriteNumber("dropped_rate_limited", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.DroppedRateLimited)));
+        json.WriteNumber("dropped_by_kernel", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.DroppedByKernel)));
         json.WriteNumber("receive_errors", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.ReceiveErrors)));
         json.WriteNumber("queue_depth", source.Channel.Count);
         json.WriteNumber("queue_capacity", source.Channel.Capacity);
@@ -51,6 +53,7 @@ public static class StatsJsonWriter
             json.WriteNumber("dropped_queue_full", Interlocked.Read(ref r.Counters.DroppedQueueFull));
             json.WriteNumber("dropped_not_allowed", Interlocked.Read(ref r.Counters.DroppedNotAllowed));
             json.WriteNumber("dropped_rate_limited", Interlocked.Read(ref r.Counters.DroppedRateLimited));
+            json.WriteNumber("dropped_by_kernel", Interlocked.Read(ref r.Counters.DroppedByKernel));
             json.WriteNumber("receive_errors", Interlocked.Read(ref r.Counters.ReceiveErrors));
             json.WriteEndObject();
         }

@@ -33,6 +33,31 @@ public class UdpFlowReceiverTests
     }
 
     [Fact]
+    public async Task The_kernels_drops_on_a_full_socket_are_read_for_that_socket_and_no_other()
+    {
+        // Two sockets nobody reads, one with the smallest receive buffer and flooded, one sent a
+        // single datagram: only the first has kernel drops, and each reader finds its own row.
+        using var flooded = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 1 };
+        using var quiet = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        flooded.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        quiet.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var floodedDrops = KernelUdpDrops.For(flooded);
+        var quietDrops = KernelUdpDrops.For(quiet);
+        Assert.NotNull(floodedDrops);
+        Assert.NotNull(quietDrops);
+        Assert.Equal(0, floodedDrops.Read());
+
+        using var client = new UdpClient(AddressFamily.InterNetwork);
+        var payload = new byte[1200];
+        for (int i = 0; i < 200; i++) await client.SendAsync(payload, (IPEndPoint)flooded.LocalEndPoint!);
+        await client.SendAsync(payload, (IPEndPoint)quiet.LocalEndPoint!);
+
+        Assert.True(await Eventually.HoldsAsync(() => floodedDrops.Read() >= 150, TimeSpan.FromSeconds(10)), $"drops read: {floodedDrops.Read()}");
+        Assert.Equal(0, quietDrops.Read());
+        Assert.True(quiet.Available > 0); // the one datagram is there, not dropped
+    }
+
+    [Fact]
     public void A_receive_buffer_past_rmem_max_is_forced_with_CAP_NET_ADMIN_and_capped_without()
     {
         long rmemMax = long.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim());
