@@ -300,9 +300,7 @@ public sealed class DiskSpool : IDisposable
         lock (_gate)
         {
             _read = _committed;
-            _memRead = _memHead;
-            _memReadPage = 0;
-            _memReadOffset = _memHeadOffset;
+            RewindMemory();
         }
     }
 
@@ -727,14 +725,17 @@ public sealed class DiskSpool : IDisposable
             _memHead++;
             if (_memHeadOffset >= page.Used) DropHeadPage();
         }
-        if (_memRead < _memHead)
-        {
-            // Acknowledged past the reader (not something the sender does): read on from the head.
-            _memRead = _memHead;
-            _memReadPage = 0;
-            _memReadOffset = _memHeadOffset;
-        }
+        // Acknowledged past the reader (not something the sender does): read on from the head.
+        if (_memRead < _memHead) RewindMemory();
         UpdateWaiting();
+    }
+
+    /// <summary>The memory reader back to the oldest entry held (the head).</summary>
+    private void RewindMemory()
+    {
+        _memRead = _memHead;
+        _memReadPage = 0;
+        _memReadOffset = _memHeadOffset;
     }
 
     /// <summary>Page 0 is wholly acknowledged: recycle it (or empty it, when it is the page being appended to).</summary>
@@ -793,8 +794,8 @@ public sealed class DiskSpool : IDisposable
         _memPages.Clear();
         _freePages.Clear();
         _memHead = _memVisible = _memAppended;
-        _memRead = _memAppended;
-        _memHeadOffset = _memReadPage = _memReadOffset = 0;
+        _memHeadOffset = 0;
+        RewindMemory();
         _memBytes = 0;
         if (spilled > 0) _logger.LogInformation("spool: wrote {Count} entries held in memory to {Path} for the next start", spilled, _options.Path);
     }

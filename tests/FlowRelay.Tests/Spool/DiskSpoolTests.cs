@@ -55,21 +55,34 @@ public sealed class DiskSpoolTests : IDisposable
         return seen;
     }
 
-    [Fact]
-    public void Entries_are_read_back_in_order_only_after_commit_and_counted()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // mode overflow: a reader that keeps up leaves nothing for the disk
+    public void Entries_are_read_back_in_order_only_after_commit_and_counted(bool overflow)
     {
-        using var spool = Open();
+        using var spool = overflow ? Open(memory: 1 << 20) : Open();
+        long empty = spool.BytesOnDisk;
         spool.Append("logs-flowrelay.flow-default", "id0"u8, Doc(0));
         Assert.Equal(0, spool.Read(new SpoolBatch(), 10, 1 << 20)); // not committed yet
         spool.Commit();
         AppendRange(spool, 1, 999);
         Assert.Equal(1000, spool.Counters.EntriesWaiting);
+        Assert.Equal(overflow ? 1000 : 0, spool.Counters.MemoryEntries);
+        if (overflow) Assert.True(spool.Counters.MemoryBytesUsed > 1000 * 30);
         var seen = ReadAll(spool, ack: true, batchSize: 300);
         Assert.Equal(Enumerable.Range(0, 1000), seen);
         Assert.Equal(1000, spool.Counters.EntriesWritten);
+        Assert.Equal(overflow ? 1000 : 0, spool.Counters.EntriesKeptInMemory);
         Assert.Equal(1000, spool.Counters.EntriesAcknowledged);
         Assert.Equal(0, spool.Counters.EntriesWaiting);
         Assert.Equal(0, spool.Counters.BytesWaiting);
+        Assert.Equal(0, spool.Counters.MemoryEntries);
+        Assert.Equal(0, spool.Counters.MemoryBytesUsed);
+        if (overflow)
+        {
+            Assert.Equal(empty, spool.BytesOnDisk);
+            Assert.Equal(0, spool.Counters.BytesWritten);
+        }
     }
 
     [Fact]
@@ -308,29 +321,6 @@ public sealed class DiskSpoolTests : IDisposable
     }
 
     // ---- mode overflow: the memory front ----
-
-    [Fact]
-    public void Overflow_keeps_entries_in_memory_while_the_reader_keeps_up_and_writes_nothing_to_disk()
-    {
-        using var spool = Open(memory: 1 << 20);
-        long empty = spool.BytesOnDisk;
-        spool.Append("logs-flowrelay.flow-default", "id0"u8, Doc(0));
-        Assert.Equal(0, spool.Read(new SpoolBatch(), 10, 1 << 20)); // not committed yet
-        spool.Commit();
-        AppendRange(spool, 1, 999);
-        Assert.Equal(1000, spool.Counters.EntriesWaiting);
-        Assert.Equal(1000, spool.Counters.MemoryEntries);
-        Assert.True(spool.Counters.MemoryBytesUsed > 1000 * 30);
-        Assert.Equal(Enumerable.Range(0, 1000), ReadAll(spool, ack: true, batchSize: 300));
-        Assert.Equal(empty, spool.BytesOnDisk);
-        Assert.Equal(1000, spool.Counters.EntriesWritten);
-        Assert.Equal(1000, spool.Counters.EntriesKeptInMemory);
-        Assert.Equal(1000, spool.Counters.EntriesAcknowledged);
-        Assert.Equal(0, spool.Counters.EntriesWaiting);
-        Assert.Equal(0, spool.Counters.MemoryEntries);
-        Assert.Equal(0, spool.Counters.MemoryBytesUsed);
-        Assert.Equal(0, spool.Counters.BytesWritten);
-    }
 
     [Fact]
     public void Overflow_goes_to_disk_when_memory_is_full_keeps_order_and_returns_to_memory_once_the_disk_is_delivered()
