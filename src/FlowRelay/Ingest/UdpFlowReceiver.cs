@@ -97,8 +97,14 @@ public sealed class UdpFlowReceiver : BackgroundService
     };
 
     /// <summary>The receive loop runs on a thread of its own (<c>flowrelay-udp</c>): see <see cref="UdpReceiveLoop"/>.</summary>
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        UdpReceiveLoop.Start(_socket!, "flowrelay-udp", OnDatagram, OnReceiveError, stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        return UdpReceiveLoop.Start(_socket!, "flowrelay-udp", OnDatagram, OnReceiveError, stoppingToken);
+    }
+
+    /// <summary>Ends a wait for room in the queue when the relay stops (set before the loop starts).</summary>
+    private CancellationToken _stopping;
 
     private void OnReceiveError(SocketError error)
     {
@@ -127,7 +133,11 @@ public sealed class UdpFlowReceiver : BackgroundService
         var rented = PacketChannel.Rent(datagram.Length);
         datagram.CopyTo(rented);
         var packet = new ReceivedPacket(rented, datagram.Length, exporter, receivedNs);
-        if (!_channel.TryWrite(packet))
+        if (_channel.TryWrite(packet)) return;
+        // The pipeline is behind: wait for room rather than drop, and let the kernel's buffer hold
+        // what arrives meanwhile (it drops, and counts, only once that is full too).
+        Interlocked.Increment(ref counters.QueueFullWaits);
+        if (!_channel.WriteWhenRoom(packet, _stopping))
         {
             PacketChannel.Return(rented);
             Interlocked.Increment(ref counters.DroppedQueueFull);

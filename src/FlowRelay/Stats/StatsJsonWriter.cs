@@ -37,6 +37,7 @@ public static class StatsJsonWriter
         json.WriteNumber("datagrams", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.Datagrams)));
         json.WriteNumber("bytes", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.Bytes)));
         json.WriteNumber("dropped_queue_full", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.DroppedQueueFull)));
+        json.WriteNumber("queue_full_waits", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.QueueFullWaits)));
         json.WriteNumber("dropped_not_allowed", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.DroppedNotAllowed)));
         json.WriteNumber("dropped_rate_limited", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.DroppedRateLimited)));
         json.WriteNumber("dropped_by_kernel", source.Receivers.Sum(r => Interlocked.Read(ref r.Counters.DroppedByKernel)));
@@ -51,6 +52,7 @@ public static class StatsJsonWriter
             json.WriteNumber("datagrams", Interlocked.Read(ref r.Counters.Datagrams));
             json.WriteNumber("bytes", Interlocked.Read(ref r.Counters.Bytes));
             json.WriteNumber("dropped_queue_full", Interlocked.Read(ref r.Counters.DroppedQueueFull));
+            json.WriteNumber("queue_full_waits", Interlocked.Read(ref r.Counters.QueueFullWaits));
             json.WriteNumber("dropped_not_allowed", Interlocked.Read(ref r.Counters.DroppedNotAllowed));
             json.WriteNumber("dropped_rate_limited", Interlocked.Read(ref r.Counters.DroppedRateLimited));
             json.WriteNumber("dropped_by_kernel", Interlocked.Read(ref r.Counters.DroppedByKernel));

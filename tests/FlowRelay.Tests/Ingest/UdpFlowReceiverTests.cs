@@ -10,26 +10,63 @@ namespace FlowRelay.Tests.Ingest;
 public class UdpFlowReceiverTests
 {
     [Fact]
-    public async Task A_full_queue_drops_and_counts_instead_of_growing()
+    public async Task A_full_queue_holds_the_receiver_back_and_the_socket_keeps_the_rest_until_there_is_room()
     {
+        // Nobody reads the 16-deep queue at first: the receiver queues 16, waits with the 17th, and
+        // leaves the other 33 in the socket's buffer. Once the queue is read, all 50 come through
+        // in order, and nothing was dropped.
         var channel = new PacketChannel(16);
+        using var receiver = new UdpFlowReceiver(new IPEndPoint(IPAddress.Loopback, 0), 1 << 20, channel, NullLogger<UdpFlowReceiver>.Instance);
+        await receiver.StartAsync(CancellationToken.None);
+        try
+        {
+            using (var client = new UdpClient(AddressFamily.InterNetwork))
+            {
+                for (int i = 0; i < 50; i++) await client.SendAsync(new byte[] { 0, 5, (byte)i }, receiver.BoundEndpoint!);
+            }
+            Assert.True(await Eventually.HoldsAsync(() => Interlocked.Read(ref receiver.Counters.QueueFullWaits) == 1, TimeSpan.FromSeconds(10)));
+            Assert.Equal(16, channel.Count);
+            Assert.Equal(17, Interlocked.Read(ref receiver.Counters.Datagrams));
+
+            var seen = new List<byte>();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (seen.Count < 50)
+            {
+                var packet = await channel.Reader.ReadAsync(timeout.Token);
+                Assert.Equal(new byte[] { 0, 5 }, packet.Span[..2].ToArray());
+                Assert.Equal(IpAddr.From(IPAddress.Loopback), packet.Exporter);
+                Assert.True(packet.ReceivedNs > 0);
+                seen.Add(packet.Span[2]);
+                PacketChannel.Release(packet);
+            }
+            Assert.Equal(Enumerable.Range(0, 50).Select(i => (byte)i), seen);
+            Assert.Equal(50, Interlocked.Read(ref receiver.Counters.Datagrams));
+            Assert.Equal(150, Interlocked.Read(ref receiver.Counters.Bytes));
+            Assert.Equal(0, Interlocked.Read(ref receiver.Counters.DroppedQueueFull));
+        }
+        finally
+        {
+            await receiver.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_receiver_waiting_for_room_stops_when_the_relay_does_and_counts_the_datagram_it_held()
+    {
+        var channel = new PacketChannel(2);
         using var receiver = new UdpFlowReceiver(new IPEndPoint(IPAddress.Loopback, 0), 1 << 20, channel, NullLogger<UdpFlowReceiver>.Instance);
         await receiver.StartAsync(CancellationToken.None);
         using (var client = new UdpClient(AddressFamily.InterNetwork))
         {
-            for (int i = 0; i < 50; i++) await client.SendAsync(new byte[] { 0, 5, (byte)i }, receiver.BoundEndpoint!);
+            for (int i = 0; i < 3; i++) await client.SendAsync(new byte[] { 0, 5, (byte)i }, receiver.BoundEndpoint!);
         }
-        Assert.True(await Eventually.HoldsAsync(() => Interlocked.Read(ref receiver.Counters.Datagrams) == 50, TimeSpan.FromSeconds(10)));
-        await receiver.StopAsync(CancellationToken.None);
+        Assert.True(await Eventually.HoldsAsync(() => Interlocked.Read(ref receiver.Counters.QueueFullWaits) == 1, TimeSpan.FromSeconds(10)));
 
-        Assert.Equal(16, channel.Count);
-        Assert.Equal(34, receiver.Counters.DroppedQueueFull);
-        Assert.Equal(150, receiver.Counters.Bytes);
-        Assert.True(channel.Reader.TryRead(out var first));
-        Assert.Equal(new byte[] { 0, 5, 0 }, first.Span.ToArray());
-        Assert.Equal(IpAddr.From(IPAddress.Loopback), first.Exporter);
-        Assert.True(first.ReceivedNs > 0);
-        PacketChannel.Release(first);
+        await receiver.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(2, channel.Count);
+        Assert.Equal(1, Interlocked.Read(ref receiver.Counters.DroppedQueueFull));
+        while (channel.Reader.TryRead(out var packet)) PacketChannel.Release(packet);
     }
 
     [Fact]
