@@ -30,6 +30,23 @@ public sealed class CommunityIdEnricher : IFlowEnricher
     }
 
     /// <inheritdoc />
+    /// <remarks>Rules and alert samples compute the ID on demand (<see cref="Compute"/>) when this did not run.</remarks>
+    public bool DocumentsOnly => true;
+
+    /// <summary>
+    /// Writes the Community ID (seed 0, as the relay's enricher uses) of <paramref name="e"/>'s flow into
+    /// <paramref name="output"/> (at least <see cref="CommunityIdValue.Length"/> bytes) and returns its
+    /// length: the ID this enricher would have set, or -1 when the flow has none (no addresses, an
+    /// unsupported protocol). For an event the enricher skipped.
+    /// </summary>
+    public static int Compute(in FlowEvent e, Span<byte> output)
+    {
+        ref readonly FlowRecord f = ref e.Flow;
+        Ports(f, out ushort sport, out ushort dport);
+        return CommunityId.TryCompute(f.SourceAddress, f.DestinationAddress, f.Protocol, sport, dport, output) ? CommunityId.CommunityIdLength : -1;
+    }
+
+    /// <inheritdoc />
     [SkipLocalsInit]
     public void Enrich(Span<FlowEvent> events)
     {

@@ -11,21 +11,27 @@ namespace FlowRelay.Engine.Enrich;
 public sealed class ServiceNameEnricher : IFlowEnricher
 {
     /// <inheritdoc />
+    /// <remarks>Rules compute the name on demand (<see cref="For"/>) when this did not run.</remarks>
+    public bool DocumentsOnly => true;
+
+    /// <inheritdoc />
     public void Enrich(Span<FlowEvent> events)
     {
         for (int i = 0; i < events.Length; i++)
         {
             ref FlowEvent e = ref events[i];
-            ref FlowRecord f = ref e.Flow;
-            if ((f.Present & FlowFields.Ports) == 0)
-            {
-                e.ApplicationProtocol = null;
-                continue;
-            }
-            bool serverIsDestination = e.ClientServerReason == ClientServerReason.None || e.ClientIsSource;
-            ushort server = serverIsDestination ? f.DestinationPort : f.SourcePort;
-            ushort other = serverIsDestination ? f.SourcePort : f.DestinationPort;
-            e.ApplicationProtocol = ServiceNames.ForPort(f.Protocol, server) ?? ServiceNames.ForPort(f.Protocol, other);
+            e.ApplicationProtocol = For(e);
         }
+    }
+
+    /// <summary>The name this enricher sets for <paramref name="e"/> (after the client/server decision), or null.</summary>
+    public static string? For(in FlowEvent e)
+    {
+        ref readonly FlowRecord f = ref e.Flow;
+        if ((f.Present & FlowFields.Ports) == 0) return null;
+        bool serverIsDestination = e.ClientServerReason == ClientServerReason.None || e.ClientIsSource;
+        ushort server = serverIsDestination ? f.DestinationPort : f.SourcePort;
+        ushort other = serverIsDestination ? f.SourcePort : f.DestinationPort;
+        return ServiceNames.ForPort(f.Protocol, server) ?? ServiceNames.ForPort(f.Protocol, other);
     }
 }

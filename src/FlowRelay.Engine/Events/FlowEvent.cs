@@ -16,7 +16,14 @@ public struct FlowEvent : FlowRelay.Engine.Rules.IRuleEvent<FlowEvent>
     public static long EventTime(in FlowEvent e) => e.Flow.EndNs != 0 ? e.Flow.EndNs : e.Flow.ReceivedNs;
 
     /// <inheritdoc />
-    public static string? Sample(in FlowEvent e) => e.CommunityId.HasValue ? System.Text.Encoding.ASCII.GetString(e.CommunityId.Value) : null;
+    /// <remarks>The Community ID, computed here when the pipeline skipped its enricher (no sink writes flow documents).</remarks>
+    public static string? Sample(in FlowEvent e)
+    {
+        if (e.CommunityId.HasValue) return System.Text.Encoding.ASCII.GetString(e.CommunityId.Value);
+        Span<byte> id = stackalloc byte[CommunityIdValue.Length];
+        int n = FlowRelay.Engine.Enrich.CommunityIdEnricher.Compute(e, id);
+        return n > 0 ? System.Text.Encoding.ASCII.GetString(id[..n]) : null;
+    }
 
     /// <inheritdoc />
     public static string[] AlertFields { get; } = ["source.ip", "source.port", "destination.ip", "destination.port", "network.transport", "source.bytes", "destination.bytes"];

@@ -21,6 +21,9 @@ public sealed class AlertNdjsonSink(NdjsonFileSink file, TimeProvider? time = nu
 
     public string Name => "alerts";
 
+    /// <inheritdoc />
+    public bool WritesFlows => false;
+
     /// <summary>The file writer (counters, folder).</summary>
     public NdjsonFileSink File => file;
 

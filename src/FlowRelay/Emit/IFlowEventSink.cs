@@ -13,6 +13,13 @@ public interface IFlowEventSink
     /// <summary>Name used in logs and stats (e.g. <c>ndjson</c>).</summary>
     string Name { get; }
 
+    /// <summary>
+    /// False for a sink that ignores the flows it is given (it is a sink only for the pipeline's
+    /// housekeeping). When no sink writes flows, the pipeline skips the enrichers whose fields only
+    /// documents carry (<see cref="FlowRelay.Engine.Enrich.IFlowEnricher.DocumentsOnly"/>).
+    /// </summary>
+    bool WritesFlows => true;
+
     /// <summary>Takes a batch of events; may buffer them.</summary>
     void Write(ReadOnlySpan<FlowEvent> events);
 

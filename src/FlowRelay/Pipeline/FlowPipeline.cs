@@ -70,9 +70,12 @@ public sealed class FlowPipeline : BackgroundService
     {
         _settings = settings;
         _channel = channel;
-        _enrichers = enrichers.ToArray();
-        _rules = rules;
         _sinks = sinks.ToArray();
+        // The detection path (no sink writes flows): skip what only documents carry (Community ID,
+        // the service name); rules and alert samples compute those on demand.
+        bool documents = _sinks.Any(s => s.WritesFlows);
+        _enrichers = enrichers.Where(e => documents || !e.DocumentsOnly).ToArray();
+        _rules = rules;
         _templateStore = templateStore;
         _counters = counters;
         _logger = logger;
@@ -84,6 +87,9 @@ public sealed class FlowPipeline : BackgroundService
         for (int i = 1; i < Batches; i++) _free.Post(new EventBatch<FlowEvent>(BatchSize * 2));
         counters.BatchQueueDepths = () => (_toRules.Count, _toEmit.Count);
     }
+
+    /// <summary>The enrichers this pipeline runs, in order (without those only documents need when no sink writes flows).</summary>
+    internal IReadOnlyList<IFlowEnricher> Enrichers => _enrichers;
 
     /// <summary>Builds the decoder options from the templates and exporters settings.</summary>
     public static FlowDecoderOptions DecoderOptions(RelaySettings settings)

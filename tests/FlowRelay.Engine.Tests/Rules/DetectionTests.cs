@@ -49,8 +49,9 @@ public class DetectionTests
     [InlineData("network.transport|contains|all: [t, p]", true)]
     [InlineData("network.transport|contains|all: [t, x]", false)]
     [InlineData("network.type: ipv4", true)]
-    [InlineData("network.community_id: null", true)]
-    [InlineData("network.community_id|exists: false", true)]
+    [InlineData("network.community_id: null", false)] // computed on demand: the enricher did not run
+    [InlineData("network.community_id|exists: true", true)]
+    [InlineData("network.protocol: https", true)] // likewise
     [InlineData("source.port|exists: true", true)]
     [InlineData("destination.bytes|exists: true", false)]
     [InlineData("source.ip|fieldref: destination.ip", false)]
@@ -58,6 +59,31 @@ public class DetectionTests
     [InlineData("destination.port|expand: '%ports%'", true)]
     public void Value_and_modifier(string selection, bool expected) =>
         Assert.Equal(expected, Matches(selection, F(), new ListStore().With("ports", "80", "443")));
+
+    [Fact]
+    public void Community_id_and_service_name_left_out_by_the_pipeline_are_computed_for_rules_and_alert_samples()
+    {
+        // The detection path skips both enrichers; what rules and alerts see must not change.
+        var enriched = F();
+        new FlowRelay.Engine.Enrich.CommunityIdEnricher().Enrich(new Span<FlowEvent>(ref enriched));
+        new FlowRelay.Engine.Enrich.ServiceNameEnricher().Enrich(new Span<FlowEvent>(ref enriched));
+        Assert.True(enriched.CommunityId.HasValue);
+        string id = System.Text.Encoding.ASCII.GetString(enriched.CommunityId.Value);
+        Assert.Equal("https", enriched.ApplicationProtocol);
+
+        var bare = F();
+        Assert.False(bare.CommunityId.HasValue);
+        Assert.Null(bare.ApplicationProtocol);
+        Assert.True(Matches($"network.community_id: '{id}'", bare));
+        Assert.True(Matches("network.protocol: https", bare));
+        Assert.Equal(id, FlowEvent.Sample(bare));
+        Assert.Equal(id, FlowEvent.Sample(enriched));
+
+        // No ID for a flow without addresses, as the enricher would leave it.
+        var none = new FlowEvent();
+        Assert.Null(FlowEvent.Sample(none));
+        Assert.False(Matches("network.community_id|exists: true", none));
+    }
 
     [Fact]
     public void Escaped_wildcards_are_literals()

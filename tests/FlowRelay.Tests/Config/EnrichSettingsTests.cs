@@ -161,6 +161,28 @@ public class EnrichSettingsTests
         Assert.Equal(["CommunityIdEnricher", "NetworkEnricher", "ClientServerEnricher", "ServiceNameEnricher"], names);
     }
 
+    [Theory]
+    [InlineData(true, new[] { "CommunityIdEnricher", "NetworkEnricher", "ClientServerEnricher", "DnsJoinEnricher", "ServiceNameEnricher" })]
+    [InlineData(false, new[] { "NetworkEnricher", "ClientServerEnricher", "DnsJoinEnricher" })]
+    public void The_detection_path_leaves_out_the_enrichers_only_flow_documents_need(bool ndjson, string[] expected)
+    {
+        // With no sink writing flows, Community ID and the service name are computed only where a
+        // rule or an alert sample asks for them (DetectionTests covers that they still match).
+        string dir = Path.Combine(Path.GetTempPath(), $"flowrelay-enrich-{Guid.NewGuid():N}");
+        try
+        {
+            var r = Yaml($"data_dir: {dir}\ninputs:\n  flow:\n    enabled: false\noutputs:\n  ndjson:\n    enabled: {(ndjson ? "true" : "false")}\n");
+            Assert.True(r.IsValid, string.Join("\n", r.Errors));
+            using var host = RelayHost.Build(r.Settings!);
+            var pipeline = host.Services.GetRequiredService<FlowRelay.Pipeline.FlowPipeline>();
+            Assert.Equal(expected, pipeline.Enrichers.Select(e => e.GetType().Name));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void Printed_enrich_settings_load_back()
     {

@@ -1,4 +1,5 @@
 using FlowRelay.Engine.Events;
+using FlowRelay.Engine.Enrich;
 using FlowRelay.Protocols.Flows;
 
 namespace FlowRelay.Engine.Rules.Fields;
@@ -22,7 +23,9 @@ public static class FlowEventFields
         .Number("network.iana_number", static (in FlowEvent e, out long v) => Has(e, FlowFields.Protocol, v = e.Flow.Protocol))
         .Text("network.transport", static (in FlowEvent e, Span<byte> d) => Transport(e, d))
         .Text("network.type", static (in FlowEvent e, Span<byte> d) => NetworkType(e, d))
-        .Text("network.community_id", static (in FlowEvent e, Span<byte> d) => Copy(e.CommunityId.HasValue, e.CommunityId.Value, d))
+        .Text("network.community_id", static (in FlowEvent e, Span<byte> d) =>
+            // Computed here when the pipeline skipped the enricher (no sink writes flow documents).
+            e.CommunityId.HasValue ? Copy(true, e.CommunityId.Value, d) : d.Length >= CommunityIdValue.Length ? CommunityIdEnricher.Compute(e, d) : -1)
         .Number("source.bytes", static (in FlowEvent e, out long v) => Has(e, FlowFields.Bytes, v = (long)e.Flow.Bytes))
         .Number("source.packets", static (in FlowEvent e, out long v) => Has(e, FlowFields.Packets, v = (long)e.Flow.Packets))
         .Number("destination.bytes", static (in FlowEvent e, out long v) => Has(e, FlowFields.ReverseCounters, v = (long)e.Flow.ReverseBytes))
@@ -42,7 +45,7 @@ public static class FlowEventFields
         .Number("flowrelay.version", static (in FlowEvent e, out long v) => (v = e.Flow.Version) > 0)
         // Enrichment (zones, direction, client/server, DNS join, assets, GeoIP); absent until its enricher ran.
         .Text("network.direction", static (in FlowEvent e, Span<byte> d) => Direction(e.Direction, d))
-        .Text("network.protocol", static (in FlowEvent e, Span<byte> d) => Str(e.ApplicationProtocol, d))
+        .Text("network.protocol", static (in FlowEvent e, Span<byte> d) => Str(e.ApplicationProtocol ?? ServiceNameEnricher.For(e), d))
         .Ip("host.ip", static (in FlowEvent e, out IpAddr v) => (v = e.InternalHost).IsSet)
         .Ip("flowrelay.internal_host.ip", static (in FlowEvent e, out IpAddr v) => (v = e.InternalHost).IsSet)
         .Number("flowrelay.upload.bytes", static (in FlowEvent e, out long v) => (v = (long)e.UploadBytes) >= 0 && e.InternalSide != InternalSide.None)
