@@ -85,6 +85,38 @@ public class DetectionTests
         Assert.False(Matches("network.community_id|exists: true", none));
     }
 
+    [Theory]
+    [InlineData("network.direction: outbound", true)]
+    [InlineData("network.direction: OUTBOUND", true)]
+    [InlineData("network.direction|cased: OUTBOUND", false)]
+    [InlineData("network.direction|cased: outbound", true)]
+    [InlineData("network.direction: [inbound, outbound]", true)]
+    [InlineData("network.direction: inbound", false)]
+    [InlineData("network.direction|contains: bound", true)]
+    [InlineData("network.direction|startswith: in", false)]
+    [InlineData("network.direction|endswith: BOUND", true)]
+    [InlineData("network.direction|contains|all: [out, bound]", true)]
+    [InlineData("network.direction|contains|all: [in, bound]", false)]
+    [InlineData("network.direction: 'out*'", true)]
+    [InlineData("network.direction: 'o?tbound'", true)]
+    [InlineData("network.direction|re: '^out'", true)]
+    [InlineData("network.direction|exists: true", true)]
+    [InlineData("network.direction: null", false)]
+    [InlineData("network.direction|fieldref: network.direction", true)]
+    public void Network_direction_matches_as_text_though_it_compiles_to_a_set_of_values(string selection, bool expected)
+    {
+        var e = F();
+        e.Direction = NetworkDirection.Outbound;
+        Assert.Equal(expected, Matches(selection, e));
+    }
+
+    [Theory]
+    [InlineData("network.direction: '*'", false)]
+    [InlineData("network.direction|exists: false", true)]
+    [InlineData("network.direction: null", true)]
+    public void Network_direction_is_absent_until_the_network_enricher_ran(string selection, bool expected) =>
+        Assert.Equal(expected, Matches(selection, F()));
+
     [Fact]
     public void Escaped_wildcards_are_literals()
     {

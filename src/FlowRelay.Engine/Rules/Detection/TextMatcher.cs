@@ -26,6 +26,34 @@ internal sealed class TextMatcher<T>(FieldAccessor<T> field, TextPattern[] patte
     }
 }
 
+/// <summary>
+/// A <see cref="TextMatcher{T}"/> for a field with a fixed set of values
+/// (<see cref="FieldAccessor{T}.ForChoice"/>): the patterns were tried against every value at
+/// compile time, so matching an event is one bit test on its value's index.
+/// </summary>
+internal sealed class ChoiceMatcher<T>(ChoiceGetter<T> choice, ulong matching) : Matcher<T> where T : struct
+{
+    public override bool Match(in T e)
+    {
+        int i = choice(in e);
+        return i >= 0 && (matching >> i & 1) != 0;
+    }
+
+    /// <summary>The matcher <see cref="TextMatcher{T}"/> would be with these patterns, as a set of the field's values.</summary>
+    public static ChoiceMatcher<T> Compile(FieldAccessor<T> field, TextPattern[] patterns, bool all, bool cased)
+    {
+        ulong matching = 0;
+        for (int i = 0; i < field.Choices!.Length; i++)
+        {
+            var text = Encoding.UTF8.GetBytes(field.Choices[i]);
+            if (!cased) System.Text.Ascii.ToLowerInPlace(text, out _);
+            bool hit = all ? patterns.All(p => p.IsMatch(text)) : patterns.Any(p => p.IsMatch(text));
+            if (hit) matching |= 1UL << i;
+        }
+        return new ChoiceMatcher<T>(field.Choice!, matching);
+    }
+}
+
 /// <summary>A field's text against regular expressions (Sigma <c>re</c>, case-sensitive unless <c>re|i</c>).</summary>
 internal sealed class RegexMatcher<T>(FieldAccessor<T> field, System.Text.RegularExpressions.Regex[] patterns, bool all) : Matcher<T> where T : struct
 {

@@ -44,6 +44,35 @@ public sealed class FieldAccessor<T> where T : struct
 
     public static FieldAccessor<T> ForText(string name, TextGetter<T> getter) => new(name, FieldKind.Text, null, null, getter);
 
+    /// <summary>
+    /// A text field whose value is always one of <paramref name="choices"/> (at most 64; an enum
+    /// such as <c>network.direction</c>). It reads as text like any other, and string conditions on
+    /// it compile to a set of choice indexes (<see cref="Detection.ChoiceMatcher{T}"/>), so matching
+    /// reads a number instead of copying and comparing text per event.
+    /// </summary>
+    public static FieldAccessor<T> ForChoice(string name, ChoiceGetter<T> getter, string[] choices)
+    {
+        if (choices.Length is 0 or > 64) throw new ArgumentOutOfRangeException(nameof(choices), "a choice field has 1 to 64 values");
+        var utf8 = choices.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+        return new(name, FieldKind.Text, null, null, (in T e, Span<byte> d) =>
+        {
+            int i = getter(in e);
+            if (i < 0 || utf8[i].Length > d.Length) return -1;
+            utf8[i].CopyTo(d);
+            return utf8[i].Length;
+        })
+        {
+            Choice = getter,
+            Choices = choices,
+        };
+    }
+
+    /// <summary>For a field made by <see cref="ForChoice"/>: the index of the event's value, else null.</summary>
+    public ChoiceGetter<T>? Choice { get; private init; }
+
+    /// <summary>For a field made by <see cref="ForChoice"/>: every value it can have, else null.</summary>
+    public string[]? Choices { get; private init; }
+
     /// <summary>True when the event carries the field.</summary>
     [System.Runtime.CompilerServices.SkipLocalsInit]
     public bool Exists(in T e)

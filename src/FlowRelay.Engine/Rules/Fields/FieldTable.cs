@@ -28,6 +28,8 @@ public sealed class FieldTable<T> where T : struct
 
     public FieldTable<T> Text(string name, TextGetter<T> getter) => Add(FieldAccessor<T>.ForText(name, getter));
 
+    public FieldTable<T> Choice(string name, ChoiceGetter<T> getter, params string[] choices) => Add(FieldAccessor<T>.ForChoice(name, getter, choices));
+
     public bool TryGet(string name, out FieldAccessor<T> accessor) => _fields.TryGetValue(name, out accessor!);
 
     private FieldTable<T> Add(FieldAccessor<T> accessor)

@@ -44,7 +44,8 @@ public static class FlowEventFields
         .Number("flowrelay.end_reason", static (in FlowEvent e, out long v) => Has(e, FlowFields.FlowEndReason, v = e.Flow.FlowEndReason))
         .Number("flowrelay.version", static (in FlowEvent e, out long v) => (v = e.Flow.Version) > 0)
         // Enrichment (zones, direction, client/server, DNS join, assets, GeoIP); absent until its enricher ran.
-        .Text("network.direction", static (in FlowEvent e, Span<byte> d) => Direction(e.Direction, d))
+        // The enum's values after None, in order (EnrichmentNames.ToEcs names the same values); None is absent.
+        .Choice("network.direction", static (in FlowEvent e) => e.Direction is > NetworkDirection.None and <= NetworkDirection.External ? (int)e.Direction - 1 : -1, "unknown", "inbound", "outbound", "internal", "external")
         .Text("network.protocol", static (in FlowEvent e, Span<byte> d) => Str(e.ApplicationProtocol ?? ServiceNameEnricher.For(e), d))
         .Ip("host.ip", static (in FlowEvent e, out IpAddr v) => (v = e.InternalHost).IsSet)
         .Ip("flowrelay.internal_host.ip", static (in FlowEvent e, out IpAddr v) => (v = e.InternalHost).IsSet)
@@ -80,18 +81,6 @@ public static class FlowEventFields
     // A string field as UTF-8 (no allocation); -1 when absent or longer than the buffer.
     private static int Str(string? value, Span<byte> destination) =>
         value is not null && System.Text.Encoding.UTF8.TryGetBytes(value, destination, out int n) ? n : -1;
-
-    // network.direction is read by most flow rules: its keywords as UTF-8 literals, not transcoded
-    // from the enum's string each time (EnrichmentNames.ToEcs names the same values).
-    private static int Direction(NetworkDirection direction, Span<byte> d) => direction switch
-    {
-        NetworkDirection.Unknown => Copy(true, "unknown"u8, d),
-        NetworkDirection.Inbound => Copy(true, "inbound"u8, d),
-        NetworkDirection.Outbound => Copy(true, "outbound"u8, d),
-        NetworkDirection.Internal => Copy(true, "internal"u8, d),
-        NetworkDirection.External => Copy(true, "external"u8, d),
-        _ => -1,
-    };
 
     private static int Copy(bool present, ReadOnlySpan<byte> value, Span<byte> destination)
     {

@@ -147,6 +147,7 @@ internal sealed class DetectionCompiler<T>(FieldTable<T> fields, ListStore lists
             if (field.Kind == FieldKind.Number) return new NumberMatcher<T>(field.Number!, NumberOp.Eq, texts.Select(t => Number(t, field, at)).ToArray(), all);
         }
         var patterns = texts.Select(t => TextPattern.Compile(Has("contains") ? $"*{t}*" : Has("startswith") ? $"{t}*" : Has("endswith") ? $"*{t}" : t, cased)).ToArray();
+        if (field.Choice is not null) return ChoiceMatcher<T>.Compile(field, patterns, all, cased);
         return new TextMatcher<T>(field, patterns, all, cased);
     }
 
