@@ -41,22 +41,10 @@ public sealed class PacketChannel
 
     /// <summary>
     /// Queues a packet once the queue has room, waiting as long as it takes unless
-    /// <paramref name="stopping"/> is cancelled; false only then, when there was still no room (the
-    /// caller still owns the buffer). The wait yields a few times, then sleeps a millisecond at a
-    /// time, leaving the cores to the stages that are behind; it allocates nothing. A millisecond is
-    /// about 40 datagrams at a million records a second, well within any socket buffer.
+    /// <paramref name="stopping"/> is cancelled (<see cref="QueueWait"/>); false only then, when
+    /// there was still no room (the caller still owns the buffer).
     /// </summary>
-    public bool WriteWhenRoom(in ReceivedPacket packet, CancellationToken stopping)
-    {
-        var writer = _channel.Writer;
-        for (int tries = 0; !writer.TryWrite(packet); tries++)
-        {
-            if (stopping.IsCancellationRequested) return false;
-            if (tries < 4) Thread.Yield();
-            else Thread.Sleep(1);
-        }
-        return true;
-    }
+    public bool WriteWhenRoom(in ReceivedPacket packet, CancellationToken stopping) => QueueWait.WriteWhenRoom(_channel.Writer, packet, stopping);
 
     /// <summary>A buffer for a datagram of <paramref name="length"/> bytes; give it back with <see cref="Release"/> (or <see cref="Return"/>).</summary>
     public static byte[] Rent(int length) => length <= SlotSize ? (Slots.TryDequeue(out var b) ? DecrementFree(b) : new byte[SlotSize]) : ArrayPool<byte>.Shared.Rent(length);

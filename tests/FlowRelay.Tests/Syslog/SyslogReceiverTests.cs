@@ -57,6 +57,45 @@ public class SyslogReceiverTests
     }
 
     [Fact]
+    public async Task A_full_queue_holds_the_udp_listener_back_and_its_socket_keeps_the_rest()
+    {
+        // A 4-deep queue nobody reads yet: the listener queues 4, waits with the 5th and leaves 15
+        // in the socket. Read, all 20 arrive in order; nothing dropped, by the relay or the kernel.
+        var channel = new LogChannel(4);
+        var source = new LogSource("udp:test", DnsLogFormat.Unknown, true);
+        using var receiver = new UdpSyslogReceiver(new IPEndPoint(IPAddress.Loopback, 0), source, 600, 1 << 20, channel, NullLogger.Instance);
+        await receiver.StartAsync(CancellationToken.None);
+        try
+        {
+            using (var client = new UdpClient(AddressFamily.InterNetwork))
+            {
+                for (int i = 0; i < 20; i++) await client.SendAsync(Encoding.ASCII.GetBytes($"{Bind} #{i}"), receiver.BoundEndpoint!);
+            }
+            Assert.True(await Eventually.HoldsAsync(() => Interlocked.Read(ref source.Counters.QueueFullWaits) == 1, Wait));
+            Assert.Equal(4, channel.Count);
+            Assert.Equal(5, Interlocked.Read(ref source.Counters.Messages));
+
+            var seen = new List<string>();
+            using var timeout = new CancellationTokenSource(Wait);
+            while (seen.Count < 20)
+            {
+                var m = await channel.Reader.ReadAsync(timeout.Token);
+                seen.Add(Encoding.ASCII.GetString(m.Span));
+                LogChannel.Release(m);
+            }
+            Assert.Equal(Enumerable.Range(0, 20).Select(i => $"{Bind} #{i}"), seen);
+            var counters = source.ReadCounters().ToDictionary(kv => kv.Key, kv => kv.Value);
+            Assert.Equal(0, counters["dropped_queue_full"]);
+            Assert.True(counters["queue_full_waits"] >= 1); // more while the queue was read: each time it was full again
+            Assert.Equal(0, counters["dropped_by_kernel"]);
+        }
+        finally
+        {
+            await receiver.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Tcp_tells_the_two_framings_apart_per_connection()
     {
         var channel = new LogChannel(64);

@@ -6,8 +6,10 @@ namespace FlowRelay.Ingest.Syslog;
 
 /// <summary>
 /// The bounded queue between the log inputs (syslog listeners, file tailers: many writers) and
-/// the DNS pipeline (one reader). Listeners drop and count when it is full; file tailers wait,
-/// since a file can be read again later and losing its lines would break the no-loss promise.
+/// the DNS pipeline (one reader). When it is full, file tailers wait, since a file can be read
+/// again later and losing its lines would break the no-loss promise; UDP listeners wait too and
+/// leave what arrives in their socket's receive buffer (<see cref="Publish"/>); TCP/TLS listeners
+/// drop and count (<see cref="TryPublish"/>).
 /// </summary>
 public sealed class LogChannel
 {
@@ -37,7 +39,16 @@ public sealed class LogChannel
     /// Copies <paramref name="message"/> into a pooled buffer and queues it; when the queue is full
     /// the message is dropped and counted on its source. Returns false when dropped.
     /// </summary>
-    public bool TryPublish(ReadOnlySpan<byte> message, IpAddr sender, long receivedNs, bool truncated, LogSource source)
+    public bool TryPublish(ReadOnlySpan<byte> message, IpAddr sender, long receivedNs, bool truncated, LogSource source) =>
+        Publish(message, sender, receivedNs, truncated, source, wait: false, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="TryPublish"/>, but when the queue is full and <paramref name="wait"/> is set,
+    /// waits for room (<see cref="QueueWait"/>, counted in the source's <c>queue_full_waits</c>)
+    /// until <paramref name="stopping"/> is cancelled; only then is the message dropped and counted.
+    /// For a UDP listener's receive thread: its socket buffer holds what arrives while it waits.
+    /// </summary>
+    public bool Publish(ReadOnlySpan<byte> message, IpAddr sender, long receivedNs, bool truncated, LogSource source, bool wait, CancellationToken stopping)
     {
         var counters = source.Counters;
         Interlocked.Increment(ref counters.Messages);
@@ -45,8 +56,13 @@ public sealed class LogChannel
         if (truncated) Interlocked.Increment(ref counters.Truncated);
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, message.Length));
         message.CopyTo(rented);
-        if (_channel.Writer.TryWrite(new LogMessage(rented, message.Length, sender, receivedNs, truncated, source)))
-            return true;
+        var queued = new LogMessage(rented, message.Length, sender, receivedNs, truncated, source);
+        if (_channel.Writer.TryWrite(queued)) return true;
+        if (wait)
+        {
+            Interlocked.Increment(ref counters.QueueFullWaits);
+            if (QueueWait.WriteWhenRoom(_channel.Writer, queued, stopping)) return true;
+        }
         ArrayPool<byte>.Shared.Return(rented);
         Interlocked.Increment(ref counters.DroppedQueueFull);
         return false;

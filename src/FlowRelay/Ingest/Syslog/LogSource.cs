@@ -31,6 +31,9 @@ public class LogSource : ICounterSource
 
     public LogSourceCounters Counters { get; } = new();
 
+    /// <summary>For a UDP listener, its socket's row in /proc/net/udp (the kernel's drop count); set when it binds.</summary>
+    internal KernelUdpDrops? KernelDrops { get; set; }
+
     /// <inheritdoc />
     public string CounterSection => "log_inputs." + Name;
 
@@ -42,6 +45,12 @@ public class LogSource : ICounterSource
         yield return new("bytes", Interlocked.Read(ref c.Bytes));
         yield return new("truncated", Interlocked.Read(ref c.Truncated));
         yield return new("dropped_queue_full", Interlocked.Read(ref c.DroppedQueueFull));
+        if (KernelDrops is { } kernel)
+        {
+            // UDP listeners: they wait for room rather than drop, and the kernel counts what their socket could not hold.
+            yield return new("queue_full_waits", Interlocked.Read(ref c.QueueFullWaits));
+            yield return new("dropped_by_kernel", kernel.Read() ?? 0);
+        }
         yield return new("receive_errors", Interlocked.Read(ref c.ReceiveErrors));
         if (SyslogFramed)
         {

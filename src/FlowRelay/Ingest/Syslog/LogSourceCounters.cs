@@ -14,8 +14,10 @@ public sealed class LogSourceCounters
     public long Bytes;
     /// <summary>Messages longer than max_message_size: cut to it and still processed.</summary>
     public long Truncated;
-    /// <summary>Messages dropped because the queue to the pipeline was full.</summary>
+    /// <summary>Messages dropped because the queue to the pipeline was full (TCP/TLS listeners; a UDP listener waits instead and drops only when stopping).</summary>
     public long DroppedQueueFull;
+    /// <summary>UDP listener: datagrams that found the queue full and waited for room, the socket unread meanwhile.</summary>
+    public long QueueFullWaits;
     /// <summary>TCP/TLS connections accepted.</summary>
     public long ConnectionsAccepted;
     /// <summary>Connections closed at once because max_connections were open.</summary>

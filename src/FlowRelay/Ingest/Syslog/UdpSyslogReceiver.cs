@@ -51,14 +51,21 @@ public sealed class UdpSyslogReceiver : BackgroundService
             throw new ListenerBindException($"cannot listen for syslog on udp {_endpoint}: {SyslogListenerErrors.Describe(e, _endpoint)}", e);
         }
         _socket = socket;
+        Source.KernelDrops = KernelUdpDrops.For(socket);
         BoundEndpoint = (IPEndPoint)socket.LocalEndPoint!;
         _logger.LogInformation("listening for syslog on udp {Endpoint} ({Input})", BoundEndpoint, Source.Name);
         return base.StartAsync(cancellationToken);
     }
 
     /// <summary>The receive loop runs on a thread of its own (<c>flowrelay-syslog</c>): see <see cref="UdpReceiveLoop"/>.</summary>
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        UdpReceiveLoop.Start(_socket!, "flowrelay-syslog", OnDatagram, OnReceiveError, stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        return UdpReceiveLoop.Start(_socket!, "flowrelay-syslog", OnDatagram, OnReceiveError, stoppingToken);
+    }
+
+    /// <summary>Ends a wait for room in the queue when the relay stops (set before the loop starts).</summary>
+    private CancellationToken _stopping;
 
     private void OnReceiveError(SocketError error)
     {
@@ -71,7 +78,8 @@ public sealed class UdpSyslogReceiver : BackgroundService
         long now = LogChannel.NowNs();
         // RFC 5426 §3.1: one datagram carries one message; trailing LF/NUL are the parser's concern.
         bool cut = datagram.Length > _maxMessageSize;
-        _channel.TryPublish(cut ? datagram[.._maxMessageSize] : datagram, UdpFlowReceiver.ExporterOf(address), now, cut, Source);
+        // A full queue holds this thread back: the socket's buffer keeps what arrives meanwhile.
+        _channel.Publish(cut ? datagram[.._maxMessageSize] : datagram, UdpFlowReceiver.ExporterOf(address), now, cut, Source, wait: true, _stopping);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
