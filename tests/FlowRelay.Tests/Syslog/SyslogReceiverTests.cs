@@ -122,6 +122,46 @@ public class SyslogReceiverTests
     }
 
     [Fact]
+    public async Task A_full_queue_stops_reading_the_tcp_connection_until_there_is_room_and_loses_nothing()
+    {
+        // 200 lines into a 4-deep queue nobody reads at first: the connection holds what did not fit
+        // and reads no further (TCP's window holds the rest back). Read, all 200 arrive in order.
+        var channel = new LogChannel(4);
+        var source = new LogSource("tcp:test", DnsLogFormat.Unknown, true);
+        using var receiver = Tcp(channel, source);
+        await receiver.StartAsync(CancellationToken.None);
+        try
+        {
+            var lines = Enumerable.Range(0, 200).Select(i => $"{Bind} #{i}").ToArray();
+            using var client = new TcpClient();
+            await client.ConnectAsync(receiver.BoundEndpoint!);
+            var send = client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(string.Join("\n", lines) + "\n")).AsTask();
+            Assert.True(await Eventually.HoldsAsync(() => Interlocked.Read(ref source.Counters.QueueFullWaits) >= 1, Wait));
+            Assert.Equal(4, channel.Count);
+
+            var seen = new List<string>();
+            using var timeout = new CancellationTokenSource(Wait);
+            while (seen.Count < lines.Length)
+            {
+                var m = await channel.Reader.ReadAsync(timeout.Token);
+                seen.Add(Encoding.ASCII.GetString(m.Span));
+                LogChannel.Release(m);
+            }
+            await send.WaitAsync(Wait);
+            Assert.Equal(lines, seen);
+            var counters = source.ReadCounters().ToDictionary(kv => kv.Key, kv => kv.Value);
+            Assert.Equal(200, counters["messages"]);
+            Assert.Equal(0, counters["dropped_queue_full"]);
+            Assert.True(counters["queue_full_waits"] >= 1);
+            Assert.False(counters.ContainsKey("dropped_by_kernel")); // UDP listeners only
+        }
+        finally
+        {
+            await receiver.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Oversize_frames_are_cut_counted_and_the_connection_goes_on()
     {
         var channel = new LogChannel(64);

@@ -9,7 +9,9 @@ namespace FlowRelay.Ingest.Syslog;
 /// the DNS pipeline (one reader). When it is full, file tailers wait, since a file can be read
 /// again later and losing its lines would break the no-loss promise; UDP listeners wait too and
 /// leave what arrives in their socket's receive buffer (<see cref="Publish"/>); TCP/TLS listeners
-/// drop and count (<see cref="TryPublish"/>).
+/// hold what did not fit and stop reading the connection until it is queued
+/// (<see cref="PublishOrHold"/>, <see cref="WriteHeldAsync"/>), so TCP's flow control pushes back
+/// to the sender.
 /// </summary>
 public sealed class LogChannel
 {
@@ -50,22 +52,68 @@ public sealed class LogChannel
     /// </summary>
     public bool Publish(ReadOnlySpan<byte> message, IpAddr sender, long receivedNs, bool truncated, LogSource source, bool wait, CancellationToken stopping)
     {
+        var queued = Copy(message, sender, receivedNs, truncated, source);
+        if (_channel.Writer.TryWrite(queued)) return true;
+        if (wait)
+        {
+            Interlocked.Increment(ref source.Counters.QueueFullWaits);
+            if (QueueWait.WriteWhenRoom(_channel.Writer, queued, stopping)) return true;
+        }
+        Release(queued);
+        Interlocked.Increment(ref source.Counters.DroppedQueueFull);
+        return false;
+    }
+
+    /// <summary>Counts a received message on its source and copies it into a pooled buffer.</summary>
+    private static LogMessage Copy(ReadOnlySpan<byte> message, IpAddr sender, long receivedNs, bool truncated, LogSource source)
+    {
         var counters = source.Counters;
         Interlocked.Increment(ref counters.Messages);
         Interlocked.Add(ref counters.Bytes, message.Length);
         if (truncated) Interlocked.Increment(ref counters.Truncated);
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, message.Length));
         message.CopyTo(rented);
-        var queued = new LogMessage(rented, message.Length, sender, receivedNs, truncated, source);
-        if (_channel.Writer.TryWrite(queued)) return true;
-        if (wait)
+        return new LogMessage(rented, message.Length, sender, receivedNs, truncated, source);
+    }
+
+    /// <summary>
+    /// For a TCP/TLS connection: copies and queues <paramref name="message"/>, or, when the queue is
+    /// full or messages are already held, adds it to <paramref name="held"/> (counted in the
+    /// source's <c>queue_full_waits</c>). The connection then queues the held messages with
+    /// <see cref="WriteHeldAsync"/> before it reads again; held messages keep their order.
+    /// </summary>
+    public void PublishOrHold(ReadOnlySpan<byte> message, IpAddr sender, long receivedNs, bool truncated, LogSource source, List<LogMessage> held)
+    {
+        var queued = Copy(message, sender, receivedNs, truncated, source);
+        if (held.Count == 0 && _channel.Writer.TryWrite(queued)) return;
+        Interlocked.Increment(ref source.Counters.QueueFullWaits);
+        held.Add(queued);
+    }
+
+    /// <summary>
+    /// Queues the messages <see cref="PublishOrHold"/> held, in order, waiting for room; empties
+    /// <paramref name="held"/>. If <paramref name="stopping"/> ends the wait, what is still held is
+    /// dropped and counted (<c>dropped_queue_full</c>).
+    /// </summary>
+    public async ValueTask WriteHeldAsync(List<LogMessage> held, LogSource source, CancellationToken stopping)
+    {
+        int written = 0;
+        try
         {
-            Interlocked.Increment(ref counters.QueueFullWaits);
-            if (QueueWait.WriteWhenRoom(_channel.Writer, queued, stopping)) return true;
+            for (; written < held.Count; written++) await _channel.Writer.WriteAsync(held[written], stopping).ConfigureAwait(false);
         }
-        ArrayPool<byte>.Shared.Return(rented);
-        Interlocked.Increment(ref counters.DroppedQueueFull);
-        return false;
+        catch (OperationCanceledException)
+        {
+            for (int i = written; i < held.Count; i++)
+            {
+                Release(held[i]);
+                Interlocked.Increment(ref source.Counters.DroppedQueueFull);
+            }
+        }
+        finally
+        {
+            held.Clear();
+        }
     }
 
     /// <summary>Queues a message, waiting for room (file input: back-pressure instead of loss).</summary>

@@ -45,12 +45,9 @@ public class LogSource : ICounterSource
         yield return new("bytes", Interlocked.Read(ref c.Bytes));
         yield return new("truncated", Interlocked.Read(ref c.Truncated));
         yield return new("dropped_queue_full", Interlocked.Read(ref c.DroppedQueueFull));
-        if (KernelDrops is { } kernel)
-        {
-            // UDP listeners: they wait for room rather than drop, and the kernel counts what their socket could not hold.
-            yield return new("queue_full_waits", Interlocked.Read(ref c.QueueFullWaits));
-            yield return new("dropped_by_kernel", kernel.Read() ?? 0);
-        }
+        // Listeners wait for room rather than drop; for UDP the kernel counts what the socket could not hold.
+        if (SyslogFramed) yield return new("queue_full_waits", Interlocked.Read(ref c.QueueFullWaits));
+        if (KernelDrops is { } kernel) yield return new("dropped_by_kernel", kernel.Read() ?? 0);
         yield return new("receive_errors", Interlocked.Read(ref c.ReceiveErrors));
         if (SyslogFramed)
         {

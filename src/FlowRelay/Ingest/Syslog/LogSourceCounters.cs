@@ -14,9 +14,9 @@ public sealed class LogSourceCounters
     public long Bytes;
     /// <summary>Messages longer than max_message_size: cut to it and still processed.</summary>
     public long Truncated;
-    /// <summary>Messages dropped because the queue to the pipeline was full (TCP/TLS listeners; a UDP listener waits instead and drops only when stopping).</summary>
+    /// <summary>Messages dropped because the queue to the pipeline was full: listeners wait instead, so only messages still waiting when the relay stopped.</summary>
     public long DroppedQueueFull;
-    /// <summary>UDP listener: datagrams that found the queue full and waited for room, the socket unread meanwhile.</summary>
+    /// <summary>Listeners: messages that found the queue full and waited for room, the socket or connection unread meanwhile.</summary>
     public long QueueFullWaits;
     /// <summary>TCP/TLS connections accepted.</summary>
     public long ConnectionsAccepted;

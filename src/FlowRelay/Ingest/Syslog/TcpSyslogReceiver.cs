@@ -149,6 +149,9 @@ public sealed class TcpSyslogReceiver : BackgroundService
             }
             var decoder = new SyslogFrameDecoder(_limits.MaxMessageSize);
             var buffer = new byte[ReadBuffer];
+            // Frames that found the queue full: queued before the next read, so the connection is
+            // not read while the pipeline is behind and TCP's flow control holds the sender back.
+            var held = new List<LogMessage>();
             while (true)
             {
                 if (!idle.TryReset()) break;
@@ -165,12 +168,15 @@ public sealed class TcpSyslogReceiver : BackgroundService
                 }
                 if (n == 0)
                 {
-                    var end = new FrameSink(_channel, Source, sender);
+                    var end = new FrameSink(_channel, Source, sender, held);
                     if (!decoder.Complete(ref end)) Interlocked.Increment(ref counters.IncompleteFrames);
+                    await _channel.WriteHeldAsync(held, Source, stoppingToken).ConfigureAwait(false);
                     break;
                 }
-                var sink = new FrameSink(_channel, Source, sender);
-                if (!decoder.Feed(buffer.AsSpan(0, n), ref sink))
+                var sink = new FrameSink(_channel, Source, sender, held);
+                bool framed = decoder.Feed(buffer.AsSpan(0, n), ref sink);
+                if (held.Count > 0) await _channel.WriteHeldAsync(held, Source, stoppingToken).ConfigureAwait(false);
+                if (!framed)
                 {
                     Interlocked.Increment(ref counters.FramingErrors);
                     break;
@@ -202,11 +208,11 @@ public sealed class TcpSyslogReceiver : BackgroundService
         base.Dispose();
     }
 
-    /// <summary>Hands each frame to the channel; stamped with the time the read completed.</summary>
-    private readonly struct FrameSink(LogChannel channel, LogSource source, IpAddr sender) : ISyslogFrameSink
+    /// <summary>Hands each frame to the channel, or holds it when the queue is full; stamped with the time the read completed.</summary>
+    private readonly struct FrameSink(LogChannel channel, LogSource source, IpAddr sender, List<LogMessage> held) : ISyslogFrameSink
     {
         private readonly long _now = LogChannel.NowNs();
 
-        public void OnFrame(ReadOnlySpan<byte> frame, bool truncated) => channel.TryPublish(frame, sender, _now, truncated, source);
+        public void OnFrame(ReadOnlySpan<byte> frame, bool truncated) => channel.PublishOrHold(frame, sender, _now, truncated, source, held);
     }
 }
