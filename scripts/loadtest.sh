@@ -24,12 +24,15 @@
 #          nearly all 100,000 hosts have been seen and the JIT has finished; "20000 2" measures a
 #          receiver that meets the step's rate almost cold)
 #          --rev REV (build that commit; default HEAD)  --worktree (build the checkout as it is)
+#          --rmem-max BYTES (set net.core.rmem_max for the run, as root, and restore it on exit; with
+#          33554432 nfcapd gets the same 32 MiB socket buffer the relay forces as root, a fair
+#          comparison; without it nfcapd keeps the system's cap)
 # Load goes only to 127.0.0.1 (sources 127.0.1.x, no setup needed on Linux).
 # Prints a table at the end; the raw per-step lines are in the work folder's steps.tsv.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-QUICK=0; FORMAT=ipfix; EXPORTERS=50; DURATION=""; RATES=""; ONLY="nfcapd detect full es esmem"; KEEP=0; REV=HEAD; SINKPID=""
+QUICK=0; FORMAT=ipfix; EXPORTERS=50; DURATION=""; RATES=""; ONLY="nfcapd detect full es esmem"; KEEP=0; REV=HEAD; SINKPID=""; SET_RMEM=""
 # The sender cycles through 100,000 internal hosts; the relay is given room to track them all
 # (rules.max_groups), as a user with that many hosts would configure it. --max-groups 50000 (the
 # default) measures the worst case instead, where windows are evicted and re-created all the time.
@@ -48,7 +51,8 @@ while (($#)); do
     --warmup) WARMUP="$2"; shift ;;
     --rev) REV="$2"; shift ;;
     --worktree) REV="" ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --rmem-max) SET_RMEM="$2"; shift ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "loadtest.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -65,11 +69,20 @@ log() { printf '[loadtest %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 PIDS=()
+OLD_RMEM=""
 cleanup() {
   for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
+  [[ -n $OLD_RMEM ]] && { echo "$OLD_RMEM" > /proc/sys/net/core/rmem_max || log "could not restore net.core.rmem_max to $OLD_RMEM"; }
   ((KEEP)) || rm -rf "$WORK"
 }
 trap cleanup EXIT
+if [[ -n $SET_RMEM ]]; then
+  [[ $SET_RMEM =~ ^[0-9]+$ ]] || { log "--rmem-max wants a number of bytes"; exit 2; }
+  current=$(cat /proc/sys/net/core/rmem_max)
+  echo "$SET_RMEM" > /proc/sys/net/core/rmem_max 2>/dev/null || { log "cannot set net.core.rmem_max (run as root)"; exit 1; }
+  OLD_RMEM=$current
+  log "net.core.rmem_max set to $SET_RMEM for this run (was $OLD_RMEM; restored on exit)"
+fi
 
 command -v nfcapd >/dev/null && command -v nfdump >/dev/null || { log "nfcapd/nfdump missing (apt-get install nfdump)"; ONLY="${ONLY//nfcapd/}"; }
 command -v python3 >/dev/null || { log "python3 is needed to read stats.json"; exit 1; }
