@@ -30,6 +30,9 @@ public static class Softflowd
                 }
                 return softflowd.HasExited;
             }, TimeSpan.FromSeconds(30), "softflowd to finish the capture", () => softflowd.StandardOutput + softflowd.StandardError);
+            // HasExited can be true before the last lines of its output have been read (they arrive
+            // as events); waiting for the exit also waits for the output to reach its end.
+            await softflowd.WaitForExitAsync(TimeSpan.FromSeconds(10));
             string output = softflowd.StandardOutput + softflowd.StandardError;
             if (softflowd.ExitCode != 0 || !output.Contains("Shutting down after pcap EOF", StringComparison.Ordinal))
                 throw new InvalidOperationException($"softflowd failed ({softflowd.ExitCode}):\n{output}");
