@@ -97,14 +97,8 @@ public sealed class UdpFlowReceiver : BackgroundService
     };
 
     /// <summary>The receive loop runs on a thread of its own (<c>flowrelay-udp</c>): see <see cref="UdpReceiveLoop"/>.</summary>
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        _stopping = stoppingToken;
-        return UdpReceiveLoop.Start(_socket!, "flowrelay-udp", OnDatagram, OnReceiveError, stoppingToken);
-    }
-
-    /// <summary>Ends a wait for room in the queue when the relay stops (set before the loop starts).</summary>
-    private CancellationToken _stopping;
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        UdpReceiveLoop.Start(_socket!, "flowrelay-udp", OnDatagram, OnReceiveError, stoppingToken);
 
     private void OnReceiveError(SocketError error)
     {
@@ -112,7 +106,7 @@ public sealed class UdpFlowReceiver : BackgroundService
             _logger.LogWarning("udp {Endpoint}: receive failed: {Error} (further failures are only counted)", BoundEndpoint, error);
     }
 
-    private void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress address)
+    private void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress address, CancellationToken stopping)
     {
         long receivedNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
         var counters = Counters;
@@ -137,7 +131,7 @@ public sealed class UdpFlowReceiver : BackgroundService
         // The pipeline is behind: wait for room rather than drop, and let the kernel's buffer hold
         // what arrives meanwhile (it drops, and counts, only once that is full too).
         Interlocked.Increment(ref counters.QueueFullWaits);
-        if (!_channel.WriteWhenRoom(packet, _stopping))
+        if (!_channel.WriteWhenRoom(packet, stopping))
         {
             PacketChannel.Return(rented);
             Interlocked.Increment(ref counters.DroppedQueueFull);

@@ -43,8 +43,12 @@ internal static class UdpReceiveLoop
         }
     }
 
-    /// <summary>One received datagram (valid only during the call) and its sender's raw address.</summary>
-    public delegate void DatagramHandler(ReadOnlySpan<byte> datagram, SocketAddress from);
+    /// <summary>
+    /// One received datagram (valid only during the call) and its sender's raw address;
+    /// <paramref name="stopping"/> is the loop's stop token, which ends a handler's wait for room in
+    /// a full queue (<see cref="QueueWait"/>).
+    /// </summary>
+    public delegate void DatagramHandler(ReadOnlySpan<byte> datagram, SocketAddress from, CancellationToken stopping);
 
     /// <summary>Runs the loop on a new thread named <paramref name="threadName"/>; the task ends when the loop does.</summary>
     /// <param name="socket">A bound UDP socket; closing it ends the loop.</param>
@@ -87,7 +91,7 @@ internal static class UdpReceiveLoop
                 onError(e.SocketErrorCode);
                 continue;
             }
-            onDatagram(buffer.AsSpan(0, length), address);
+            onDatagram(buffer.AsSpan(0, length), address, stoppingToken);
         }
     }
 }

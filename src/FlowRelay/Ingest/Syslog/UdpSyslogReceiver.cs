@@ -58,14 +58,8 @@ public sealed class UdpSyslogReceiver : BackgroundService
     }
 
     /// <summary>The receive loop runs on a thread of its own (<c>flowrelay-syslog</c>): see <see cref="UdpReceiveLoop"/>.</summary>
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        _stopping = stoppingToken;
-        return UdpReceiveLoop.Start(_socket!, "flowrelay-syslog", OnDatagram, OnReceiveError, stoppingToken);
-    }
-
-    /// <summary>Ends a wait for room in the queue when the relay stops (set before the loop starts).</summary>
-    private CancellationToken _stopping;
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        UdpReceiveLoop.Start(_socket!, "flowrelay-syslog", OnDatagram, OnReceiveError, stoppingToken);
 
     private void OnReceiveError(SocketError error)
     {
@@ -73,13 +67,13 @@ public sealed class UdpSyslogReceiver : BackgroundService
             _logger.LogWarning("syslog udp {Endpoint}: receive failed: {Error} (further failures are only counted)", BoundEndpoint, error);
     }
 
-    private void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress address)
+    private void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress address, CancellationToken stopping)
     {
         long now = LogChannel.NowNs();
         // RFC 5426 §3.1: one datagram carries one message; trailing LF/NUL are the parser's concern.
         bool cut = datagram.Length > _maxMessageSize;
         // A full queue holds this thread back: the socket's buffer keeps what arrives meanwhile.
-        _channel.Publish(cut ? datagram[.._maxMessageSize] : datagram, UdpFlowReceiver.ExporterOf(address), now, cut, Source, wait: true, _stopping);
+        _channel.Publish(cut ? datagram[.._maxMessageSize] : datagram, UdpFlowReceiver.ExporterOf(address), now, cut, Source, wait: true, stopping);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
