@@ -15,8 +15,16 @@ internal sealed class TextMatcher<T>(FieldAccessor<T> field, TextPattern[] patte
     {
         Span<byte> buffer = stackalloc byte[FieldAccessor<T>.MaxTextLength];
         int n = field.FormatText(in e, buffer);
-        if (n < 0) return false;
-        var text = buffer[..n];
+        return n >= 0 && Matches(buffer[..n], patterns, all, cased);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> (lower-cased in place unless <paramref name="cased"/>)
+    /// matches every pattern (<paramref name="all"/>) or any; <see cref="ChoiceMatcher{T}"/> asks the
+    /// same of each of a field's values at compile time.
+    /// </summary>
+    internal static bool Matches(Span<byte> text, TextPattern[] patterns, bool all, bool cased)
+    {
         if (!cased) System.Text.Ascii.ToLowerInPlace(text, out _);
         foreach (var p in patterns)
         {
@@ -45,10 +53,7 @@ internal sealed class ChoiceMatcher<T>(ChoiceGetter<T> choice, ulong matching) :
         ulong matching = 0;
         for (int i = 0; i < field.Choices!.Length; i++)
         {
-            var text = Encoding.UTF8.GetBytes(field.Choices[i]);
-            if (!cased) System.Text.Ascii.ToLowerInPlace(text, out _);
-            bool hit = all ? patterns.All(p => p.IsMatch(text)) : patterns.Any(p => p.IsMatch(text));
-            if (hit) matching |= 1UL << i;
+            if (TextMatcher<T>.Matches(Encoding.UTF8.GetBytes(field.Choices[i]), patterns, all, cased)) matching |= 1UL << i;
         }
         return new ChoiceMatcher<T>(field.Choice!, matching);
     }

@@ -25,7 +25,7 @@ public static class FlowEventFields
         .Text("network.type", static (in FlowEvent e, Span<byte> d) => NetworkType(e, d))
         .Text("network.community_id", static (in FlowEvent e, Span<byte> d) =>
             // Computed here when the pipeline skipped the enricher (no sink writes flow documents).
-            e.CommunityId.HasValue ? Copy(true, e.CommunityId.Value, d) : d.Length >= CommunityIdValue.Length ? CommunityIdEnricher.Compute(e, d) : -1)
+            e.CommunityId.HasValue ? Copy(true, e.CommunityId.Value, d) : CommunityIdEnricher.Compute(e, d))
         .Number("source.bytes", static (in FlowEvent e, out long v) => Has(e, FlowFields.Bytes, v = (long)e.Flow.Bytes))
         .Number("source.packets", static (in FlowEvent e, out long v) => Has(e, FlowFields.Packets, v = (long)e.Flow.Packets))
         .Number("destination.bytes", static (in FlowEvent e, out long v) => Has(e, FlowFields.ReverseCounters, v = (long)e.Flow.ReverseBytes))
