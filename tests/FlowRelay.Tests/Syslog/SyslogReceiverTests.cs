@@ -27,6 +27,9 @@ public class SyslogReceiverTests
         return list;
     }
 
+    private static UdpSyslogReceiver Udp(LogChannel channel, LogSource source) =>
+        new(new IPEndPoint(IPAddress.Loopback, 0), source, 600, 1 << 20, channel, NullLogger.Instance);
+
     private static TcpSyslogReceiver Tcp(LogChannel channel, LogSource source, int maxConnections = 100, int maxMessage = 1024, double idleSeconds = 30, SslServerAuthenticationOptions? tls = null) =>
         new(new IPEndPoint(IPAddress.Loopback, 0), source, new SyslogReceiverLimits(maxMessage, maxConnections, TimeSpan.FromSeconds(idleSeconds)), tls, channel, NullLogger.Instance);
 
@@ -35,7 +38,7 @@ public class SyslogReceiverTests
     {
         var channel = new LogChannel(64);
         var source = new LogSource("udp:test", DnsLogFormat.Unknown, true);
-        using var receiver = new UdpSyslogReceiver(new IPEndPoint(IPAddress.Loopback, 0), source, 600, 1 << 20, channel, NullLogger.Instance);
+        using var receiver = Udp(channel, source);
         await receiver.StartAsync(CancellationToken.None);
         using (var client = new UdpClient(AddressFamily.InterNetwork))
         {
@@ -63,7 +66,7 @@ public class SyslogReceiverTests
         // in the socket. Read, all 20 arrive in order; nothing dropped, by the relay or the kernel.
         var channel = new LogChannel(4);
         var source = new LogSource("udp:test", DnsLogFormat.Unknown, true);
-        using var receiver = new UdpSyslogReceiver(new IPEndPoint(IPAddress.Loopback, 0), source, 600, 1 << 20, channel, NullLogger.Instance);
+        using var receiver = Udp(channel, source);
         await receiver.StartAsync(CancellationToken.None);
         try
         {
