@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FlowRelay.Protocols;
 using FlowRelay.Protocols.Cef;
 using FlowRelay.Protocols.DnsLogs;
@@ -15,6 +16,14 @@ public static class FuzzTargets
     private struct CountingSink : IFlowRecordSink
     {
         public long Records;
+        private FlowRecord _next;
+
+        [UnscopedRef]
+        public ref FlowRecord Next()
+        {
+            _next = default;
+            return ref _next;
+        }
         public void OnRecord(ref FlowRecord record) => Records++;
     }
 

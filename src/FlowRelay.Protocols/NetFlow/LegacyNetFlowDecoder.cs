@@ -38,7 +38,6 @@ internal static class LegacyNetFlowDecoder
             }
         }
 
-        var r = new FlowRecord();
         int n = 0;
         var status = DecodeStatus.Ok;
         for (int i = 0; i < count; i++)
@@ -51,7 +50,7 @@ internal static class LegacyNetFlowDecoder
                 break;
             }
             var rec = p.Slice(off, layout.RecordLength);
-            r = default;
+            ref FlowRecord r = ref sink.Next();
             r.Exporter = exporter;
             r.Version = layout.Version;
             r.SourceId = sourceId;

@@ -40,12 +40,12 @@ internal static class DataRecordDecoder
     }
 
     /// <summary>
-    /// Decodes one record at the start of <paramref name="data"/>. Returns the bytes consumed, or
-    /// -1 when a variable-length field runs past the data (the rest of the set cannot be framed).
+    /// Decodes one record at the start of <paramref name="data"/> into <paramref name="r"/>, which
+    /// must be zeroed (<see cref="IFlowRecordSink.Next"/>). Returns the bytes consumed, or -1 when a
+    /// variable-length field runs past the data (the rest of the set cannot be framed).
     /// </summary>
     public static int Decode(ReadOnlySpan<byte> data, CompiledField[] fields, ref RecordContext ctx, ref FlowRecord r)
     {
-        r = default;
         r.FlowDirection = 255;
         ulong bytes = 0, packets = 0, bytesTotal = 0, packetsTotal = 0;
         ulong revBytes = 0, revPackets = 0, revBytesTotal = 0, revPacketsTotal = 0;

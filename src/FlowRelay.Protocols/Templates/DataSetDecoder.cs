@@ -28,10 +28,10 @@ internal static class DataSetDecoder
 
         var compiled = t.Compiled;
         int min = t.MinRecordLength, pos = 0, n = 0;
-        var record = new FlowRecord();
         // RFC 7011 §3.3.1 / RFC 3954 §5.3: a remainder shorter than the smallest record is padding.
         while (body.Length - pos >= min)
         {
+            ref FlowRecord record = ref sink.Next();
             int used = DataRecordDecoder.Decode(body.Slice(pos), compiled, ref ctx, ref record);
             if (used <= 0)
             {

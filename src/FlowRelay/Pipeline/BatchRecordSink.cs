@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FlowRelay.Engine.Events;
 using FlowRelay.Protocols.Flows;
 
@@ -10,9 +11,10 @@ public struct BatchRecordSink : IFlowRecordSink
 
     public BatchRecordSink(EventBatch<FlowEvent> batch) => _batch = batch;
 
-    public readonly void OnRecord(ref FlowRecord record)
-    {
-        ref var e = ref _batch.Add();
-        e.Flow = record;
-    }
+    /// <summary>The flow of the batch's next (reserved, zeroed) event: the decoder writes it in place.</summary>
+    [UnscopedRef]
+    public readonly ref FlowRecord Next() => ref _batch.Reserve().Flow;
+
+    /// <summary>Keeps the event whose flow <see cref="Next"/> handed out.</summary>
+    public readonly void OnRecord(ref FlowRecord record) => _batch.Commit();
 }

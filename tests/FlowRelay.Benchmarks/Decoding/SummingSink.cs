@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FlowRelay.Protocols.Flows;
 
 namespace FlowRelay.Benchmarks.Decoding;
@@ -7,6 +8,15 @@ public struct SummingSink : IFlowRecordSink
 {
     public ulong Bytes;
     public long EndNs;
+
+    private FlowRecord _next;
+
+    [UnscopedRef]
+    public ref FlowRecord Next()
+    {
+        _next = default;
+        return ref _next;
+    }
 
     public void OnRecord(ref FlowRecord record)
     {

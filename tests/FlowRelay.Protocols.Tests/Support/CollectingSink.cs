@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FlowRelay.Protocols.Flows;
 
 namespace FlowRelay.Protocols.Tests.Support;
@@ -9,6 +10,15 @@ public struct CollectingSink : IFlowRecordSink
 
     public CollectingSink() => Records = new();
 
+    private FlowRecord _next;
+
+    [UnscopedRef]
+    public ref FlowRecord Next()
+    {
+        _next = default;
+        return ref _next;
+    }
+
     public void OnRecord(ref FlowRecord record) => Records.Add(record);
 }
 
@@ -17,6 +27,15 @@ public struct CountingSink : IFlowRecordSink
 {
     public long Count;
     public ulong Bytes;
+
+    private FlowRecord _next;
+
+    [UnscopedRef]
+    public ref FlowRecord Next()
+    {
+        _next = default;
+        return ref _next;
+    }
 
     public void OnRecord(ref FlowRecord record)
     {

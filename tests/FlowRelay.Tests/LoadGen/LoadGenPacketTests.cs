@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FlowRelay.LoadGen;
 using FlowRelay.Protocols;
 using FlowRelay.Protocols.Flows;
@@ -11,6 +12,14 @@ public class LoadGenPacketTests
     private struct Collect : IFlowRecordSink
     {
         public List<FlowRecord> Records;
+        private FlowRecord _next;
+
+        [UnscopedRef]
+        public ref FlowRecord Next()
+        {
+            _next = default;
+            return ref _next;
+        }
         public void OnRecord(ref FlowRecord record) => Records.Add(record);
     }
 
