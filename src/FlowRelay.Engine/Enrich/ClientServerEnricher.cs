@@ -7,8 +7,10 @@ namespace FlowRelay.Engine.Enrich;
 /// <summary>
 /// Decides which side started the conversation (ECS <c>client.*</c> / <c>server.*</c>) for one-way
 /// and bidirectional records, and says why and how sure (<see cref="ClientServerReason"/>, confidence).
-/// Every record is remembered for <c>pair_window</c> (event time) in a bounded table keyed by
-/// exporter and 5-tuple, so the record going the other way can be found. The rules, first match wins:
+/// Every record is remembered for <c>pair_window</c> (event time) in a bounded table keyed by a
+/// 64-bit fingerprint of exporter and 5-tuple (<see cref="FlowKey.Fingerprint"/>: 24 bytes a
+/// slot instead of the 104 of the whole key, so a set's slots are two cache lines instead of
+/// seven), so the record going the other way can be found. The rules, first match wins:
 /// <list type="number">
 /// <item><b>paired_start_time</b> (90%): the reverse record was seen within the window and the two
 /// start at different times: the earlier sender is the client.</item>
@@ -26,10 +28,10 @@ namespace FlowRelay.Engine.Enrich;
 /// </summary>
 public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
 {
-    private readonly BoundedCache<FlowKey, PairEntry> _table;
+    private readonly BoundedCache<PairKey, PairEntry> _table;
     private readonly long _windowNs;
     private readonly bool[] _servicePorts = new bool[65536];
-    private int[] _reverseHashes = new int[256];
+    private ulong[] _reverseKeys = new ulong[256];
     private IpAddr _lastExporter;
     private ulong _lastExporterHash = FastHash.Of(default);
 
@@ -39,13 +41,13 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
     public ClientServerEnricher(TimeSpan pairWindow, int maxPairs, IEnumerable<int>? servicePorts = null)
     {
         _windowNs = (long)(pairWindow.Ticks * 100);
-        _table = new BoundedCache<FlowKey, PairEntry>(maxPairs);
+        _table = new BoundedCache<PairKey, PairEntry>(maxPairs);
         for (int p = 1; p < 1024; p++) _servicePorts[p] = true;
         foreach (int p in servicePorts ?? []) if (p is > 0 and < 65536) _servicePorts[p] = true;
     }
 
     /// <summary>The pairing table (its size, capacity, evictions).</summary>
-    public BoundedCache<FlowKey, PairEntry> Table => _table;
+    public BoundedCache<PairKey, PairEntry> Table => _table;
 
     /// <summary>Records that found their reverse record in the window.</summary>
     public long Paired { get; private set; }
@@ -63,59 +65,61 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
     /// <inheritdoc />
     public void Enrich(Span<FlowEvent> events)
     {
-        // Each record's key is hashed once, with its reverse key's hash, which the last pass looks
-        // up with (FlowKey's hash puts both in one set). The scratch arrays grow to the largest
+        // Each record's fingerprint is computed once, with its reverse's, which the last pass looks
+        // up with (their low halves put both in one set). The scratch arrays grow to the largest
         // batch seen, once.
-        if (_reverseHashes.Length < events.Length)
+        if (_reverseKeys.Length < events.Length)
         {
-            _reverseHashes = new int[events.Length];
-            _hashes = new int[events.Length];
+            _reverseKeys = new ulong[events.Length];
+            _keys = new ulong[events.Length];
         }
-        Span<int> reverseHashes = _reverseHashes.AsSpan(0, events.Length);
-        Span<int> hashes = _hashes.AsSpan(0, events.Length);
+        Span<ulong> reverseKeys = _reverseKeys.AsSpan(0, events.Length);
+        Span<ulong> keys = _keys.AsSpan(0, events.Length);
         for (int i = 0; i < events.Length; i++)
         {
             ref FlowRecord f = ref events[i].Flow;
-            hashes[i] = f.SourceAddress.IsSet && f.DestinationAddress.IsSet
-                ? FlowKey.Hash(ExporterHash(f.Exporter), f.SourceAddress, f.DestinationAddress, f.SourcePort, f.DestinationPort, f.Protocol, out reverseHashes[i])
+            keys[i] = f.SourceAddress.IsSet && f.DestinationAddress.IsSet
+                ? FlowKey.Fingerprint(ExporterHash(f.Exporter), f.SourceAddress, f.DestinationAddress, f.SourcePort, f.DestinationPort, f.Protocol, out reverseKeys[i])
                 : 0;
         }
 
         // Remember the whole batch first, so both directions exported in one packet pair with each
         // other whichever comes first. The table is far larger than the cache: each pass asks for
         // the set it will need Lookahead records later, so the misses overlap.
-        for (int i = 0; i < Math.Min(Lookahead, events.Length); i++) _table.Prefetch(hashes[i]);
+        for (int i = 0; i < Math.Min(Lookahead, events.Length); i++) _table.Prefetch((int)keys[i]);
         for (int i = 0; i < events.Length; i++)
         {
-            if (i + Lookahead < events.Length) _table.Prefetch(hashes[i + Lookahead]);
+            if (i + Lookahead < events.Length) _table.Prefetch((int)keys[i + Lookahead]);
             ref FlowRecord f = ref events[i].Flow;
             if (!f.SourceAddress.IsSet || !f.DestinationAddress.IsSet) continue;
             long t = EventTime(f);
-            _table.Set(KeyOf(f), hashes[i], new PairEntry(f.StartNs, f.TcpFlags, HasFlags(f)), t, t - _windowNs);
+            _table.Set(new PairKey(keys[i]), (int)keys[i], new PairEntry(f.StartNs, f.TcpFlags, HasFlags(f)), t, t - _windowNs);
         }
-        for (int i = 0; i < Math.Min(Lookahead, events.Length); i++) _table.Prefetch(reverseHashes[i]);
+        for (int i = 0; i < Math.Min(Lookahead, events.Length); i++) _table.Prefetch((int)reverseKeys[i]);
         for (int i = 0; i < events.Length; i++)
         {
-            if (i + Lookahead < events.Length) _table.Prefetch(reverseHashes[i + Lookahead]);
-            Decide(ref events[i], reverseHashes[i]);
+            if (i + Lookahead < events.Length) _table.Prefetch((int)reverseKeys[i + Lookahead]);
+            Decide(ref events[i], reverseKeys[i]);
         }
     }
 
     // How many records ahead the passes prefetch: enough to cover a memory access's latency at a
     // few tens of nanoseconds a record, few enough that the lines are still in L1/L2 when used.
     private const int Lookahead = 8;
-    private int[] _hashes = new int[256];
+    private ulong[] _keys = new ulong[256];
 
     /// <summary>Decides one event against the current table (also used by tests).</summary>
     public void Decide(ref FlowEvent e)
     {
         ref FlowRecord f = ref e.Flow;
-        int reverseHash = f.SourceAddress.IsSet && f.DestinationAddress.IsSet ? KeyOf(f).Reverse().GetHashCode() : 0;
-        Decide(ref e, reverseHash);
+        ulong reverseKey = 0;
+        if (f.SourceAddress.IsSet && f.DestinationAddress.IsSet)
+            FlowKey.Fingerprint(FastHash.Of(f.Exporter), f.SourceAddress, f.DestinationAddress, f.SourcePort, f.DestinationPort, f.Protocol, out reverseKey);
+        Decide(ref e, reverseKey);
     }
 
-    /// <summary>Decides one event; <paramref name="reverseHash"/> is its reverse key's hash.</summary>
-    private void Decide(ref FlowEvent e, int reverseHash)
+    /// <summary>Decides one event; <paramref name="reverseKey"/> is its reverse's fingerprint.</summary>
+    private void Decide(ref FlowEvent e, ulong reverseKey)
     {
         ref FlowRecord f = ref e.Flow;
         e.ClientServerReason = ClientServerReason.None;
@@ -124,7 +128,7 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
         if (!f.SourceAddress.IsSet || !f.DestinationAddress.IsSet) return;
 
         long t = EventTime(f);
-        bool paired = _table.TryGet(KeyOf(f).Reverse(), reverseHash, out PairEntry reverse, out long reverseTime) &&
+        bool paired = _table.TryGet(new PairKey(reverseKey), (int)reverseKey, out PairEntry reverse, out long reverseTime) &&
                       Math.Abs(reverseTime - t) <= _windowNs;
         if (paired) Paired++;
 
@@ -200,12 +204,21 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
         return _lastExporterHash;
     }
 
-    private static FlowKey KeyOf(in FlowRecord f) =>
-        new(f.Exporter, f.SourceAddress, f.DestinationAddress, f.SourcePort, f.DestinationPort, f.Protocol);
-
     /// <summary>The record's time for windows: flow end, else arrival (event time, so replays pair the same way).</summary>
     private static long EventTime(in FlowRecord f) => f.EndNs != 0 ? f.EndNs : f.ReceivedNs;
 
     /// <summary>What the table remembers of a record for its reverse.</summary>
     public readonly record struct PairEntry(long StartNs, byte TcpFlags, bool HasFlags);
+
+    /// <summary>The table's key: a record's <see cref="FlowKey.Fingerprint"/>; its low half is the hash.</summary>
+    public readonly struct PairKey(ulong fingerprint) : IEquatable<PairKey>
+    {
+        public readonly ulong Fingerprint = fingerprint;
+
+        public bool Equals(PairKey other) => Fingerprint == other.Fingerprint;
+
+        public override bool Equals(object? obj) => obj is PairKey k && Equals(k);
+
+        public override int GetHashCode() => (int)Fingerprint;
+    }
 }

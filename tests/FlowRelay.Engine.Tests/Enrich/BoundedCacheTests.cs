@@ -90,6 +90,39 @@ public class BoundedCacheTests
     }
 
     [Fact]
+    public void A_flow_fingerprint_tells_the_key_from_its_reverse_and_from_other_keys_and_keeps_the_hash_in_its_low_half()
+    {
+        var exporter = Flows.Ip("192.0.2.1");
+        ulong Fp(FlowKey k, out ulong reverse) =>
+            FlowKey.Fingerprint(FastHash.Of(k.Exporter), k.Source, k.Destination, k.SourcePort, k.DestinationPort, k.Protocol, out reverse);
+        var key = new FlowKey(exporter, Flows.Ip("10.0.0.5"), Flows.Ip("93.184.216.34"), 40000, 443, 6);
+        ulong fp = Fp(key, out ulong reverseFp);
+        Assert.Equal(key.GetHashCode(), (int)fp);
+        Assert.Equal(key.Reverse().GetHashCode(), (int)reverseFp);
+        Assert.Equal(reverseFp, Fp(key.Reverse(), out ulong backAgain));
+        Assert.Equal(fp, backAgain);
+        Assert.NotEqual(fp, reverseFp);
+        var loop = new FlowKey(exporter, Flows.Ip("10.0.0.5"), Flows.Ip("10.0.0.5"), 7, 7, 17); // its own reverse
+        Assert.Equal(Fp(loop, out ulong loopReverse), loopReverse);
+        var others = new[]
+        {
+            new FlowKey(exporter, Flows.Ip("10.0.0.5"), Flows.Ip("93.184.216.34"), 40001, 443, 6),
+            new FlowKey(exporter, Flows.Ip("10.0.0.5"), Flows.Ip("93.184.216.34"), 40000, 443, 17),
+            new FlowKey(Flows.Ip("192.0.2.2"), Flows.Ip("10.0.0.5"), Flows.Ip("93.184.216.34"), 40000, 443, 6),
+            new FlowKey(exporter, Flows.Ip("10.0.0.6"), Flows.Ip("93.184.216.34"), 40000, 443, 6),
+            new FlowKey(exporter, Flows.Ip("10.0.0.5"), Flows.Ip("93.184.216.34"), 443, 40000, 6), // ports swapped only
+        };
+        foreach (var other in others)
+        {
+            ulong o = Fp(other, out ulong oReverse);
+            Assert.NotEqual(fp, o);
+            Assert.NotEqual(fp, oReverse);
+        }
+        var mapped = new FlowKey(exporter, Flows.Ip("::ffff:10.0.0.5"), Flows.Ip("93.184.216.34"), 40000, 443, 6); // made IPv4: equal
+        Assert.Equal(fp, Fp(mapped, out _));
+    }
+
+    [Fact]
     public void Flow_keys_spread_over_the_sets()
     {
         // 2048 flows of one client to one server on consecutive ports into 1024 sets of 4.
