@@ -9,14 +9,20 @@ namespace FlowRelay.Engine.Enrich;
 /// <see cref="TryResolve(IpAddr, IpAddr, long, out DnsAnswer, out bool)"/>. Both tables are bounded (<see cref="BoundedCache{TKey,TValue}"/>): a
 /// flood of distinct answers evicts the oldest, counted in <see cref="Evictions"/>, and memory
 /// never grows. Lookups allocate nothing. Not thread-safe: fed and read on the pipeline loop.
+/// <para>
+/// The tables keep a 64-bit fingerprint of their key (<see cref="Fingerprint"/>), not the
+/// addresses: a slot is 40 bytes instead of 80 (per client) or 56 (global), so the tables, far
+/// larger than the cache, take half the memory a lookup misses in. Two keys are taken for one only
+/// when all 64 bits agree, for two given keys about one chance in 2^64.
+/// </para>
 /// </summary>
 public sealed class DnsAnswerCache : ICounterSource
 {
     /// <summary>A flow may start this long before the answer's log time and still match (DNS log and exporter clocks differ).</summary>
     public static readonly long ClockSkewNs = 2_000_000_000;
 
-    private readonly BoundedCache<ClientAnswerKey, DnsAnswer> _perClient;
-    private readonly BoundedCache<AddressKey, DnsAnswer> _global;
+    private readonly BoundedCache<Fingerprint, DnsAnswer> _perClient;
+    private readonly BoundedCache<Fingerprint, DnsAnswer> _global;
     private readonly long _minTtlNs;
     private readonly long _maxTtlNs;
 
@@ -25,8 +31,8 @@ public sealed class DnsAnswerCache : ICounterSource
     /// <param name="maxTtl">Answers count at most this long, whatever their TTL.</param>
     public DnsAnswerCache(int maxAnswers, TimeSpan minTtl, TimeSpan maxTtl)
     {
-        _perClient = new BoundedCache<ClientAnswerKey, DnsAnswer>(maxAnswers);
-        _global = new BoundedCache<AddressKey, DnsAnswer>(maxAnswers);
+        _perClient = new BoundedCache<Fingerprint, DnsAnswer>(maxAnswers);
+        _global = new BoundedCache<Fingerprint, DnsAnswer>(maxAnswers);
         _minTtlNs = minTtl.Ticks * 100;
         _maxTtlNs = Math.Max(_minTtlNs, maxTtl.Ticks * 100);
     }
@@ -67,8 +73,14 @@ public sealed class DnsAnswerCache : ICounterSource
         if (!answerIp.IsSet || string.IsNullOrEmpty(name)) return;
         long ttlNs = Math.Clamp((long)ttl * 1_000_000_000, _minTtlNs, _maxTtlNs);
         var answer = new DnsAnswer(name.TrimEnd('.'), registeredDomain, eventTimeNs, eventTimeNs + ttlNs);
-        if (clientIp.IsSet) _perClient.Set(new ClientAnswerKey(clientIp, answerIp), answer, eventTimeNs, eventTimeNs - _maxTtlNs);
-        _global.Set(new AddressKey(answerIp), answer, eventTimeNs, eventTimeNs - _maxTtlNs);
+        ulong answerHash = FastHash.Of(answerIp);
+        if (clientIp.IsSet)
+        {
+            var perClient = Fingerprint.Of(FastHash.Of(clientIp), answerHash);
+            _perClient.Set(perClient, perClient.Hash, answer, eventTimeNs, eventTimeNs - _maxTtlNs);
+        }
+        var global = Fingerprint.Of(answerHash);
+        _global.Set(global, global.Hash, answer, eventTimeNs, eventTimeNs - _maxTtlNs);
         Added++;
     }
 
@@ -77,44 +89,50 @@ public sealed class DnsAnswerCache : ICounterSource
     /// from, valid at <paramref name="flowTimeNs"/>: seen before the flow (less clock skew) and not expired.
     /// </summary>
     public bool TryResolve(IpAddr client, IpAddr address, long flowTimeNs, out DnsAnswer answer, out bool byClient) =>
-        TryResolve(client, FastHash.Of(client), address, FastHash.Of(address), flowTimeNs, out answer, out byClient);
+        TryResolve(FastHash.Of(client), FastHash.Of(address), flowTimeNs, out answer, out byClient);
 
     /// <summary>
     /// As <see cref="TryResolve(IpAddr, IpAddr, long, out DnsAnswer, out bool)"/>, with each address's
     /// <see cref="FastHash.Of(in IpAddr)"/> given: a flow asks about both its sides, and the two
     /// addresses' hashes serve all four lookups.
     /// </summary>
-    internal bool TryResolve(in IpAddr client, ulong clientHash, in IpAddr address, ulong addressHash, long flowTimeNs,
+    internal bool TryResolve(ulong clientHash, ulong addressHash, long flowTimeNs,
         out DnsAnswer answer, out bool byClient)
     {
-        var key = new ClientAnswerKey(client, address);
-        if (_perClient.TryGet(key, ClientAnswerKey.Hash(clientHash, addressHash), out answer, out _) && Valid(answer, flowTimeNs))
+        var perClient = Fingerprint.Of(clientHash, addressHash);
+        if (_perClient.TryGet(perClient, perClient.Hash, out answer, out _) && Valid(answer, flowTimeNs))
         {
             byClient = true;
             return true;
         }
         byClient = false;
-        return _global.TryGet(new AddressKey(address), AddressKey.Hash(addressHash), out answer, out _) && Valid(answer, flowTimeNs);
+        var global = Fingerprint.Of(addressHash);
+        return _global.TryGet(global, global.Hash, out answer, out _) && Valid(answer, flowTimeNs);
     }
 
     private static bool Valid(in DnsAnswer a, long t) => t == 0 || (t >= a.SeenNs - ClockSkewNs && t <= a.ExpiresNs);
 
-    private readonly record struct ClientAnswerKey(IpAddr Client, IpAddr Address)
+    /// <summary>
+    /// A table key: a 64-bit hash of a (client, address) pair or of an address alone
+    /// (<see cref="FastHash"/>, so where a key lands cannot be worked out from outside); its low 32
+    /// bits are the hash the table picks the set and tag from.
+    /// </summary>
+    private readonly struct Fingerprint(ulong value) : IEquatable<Fingerprint>
     {
-        public bool Equals(ClientAnswerKey other) => Address.Equals(other.Address) && Client.Equals(other.Client);
+        private readonly ulong _value = value;
 
-        public override int GetHashCode() => Hash(FastHash.Of(Client), FastHash.Of(Address));
+        public int Hash => (int)_value;
 
-        public static int Hash(ulong clientHash, ulong addressHash) => FastHash.Fold(FastHash.Mix(clientHash, addressHash));
-    }
+        /// <summary>The key of <paramref name="client"/>'s answer for an address (each as <see cref="FastHash.Of(in IpAddr)"/>).</summary>
+        public static Fingerprint Of(ulong client, ulong address) => new(FastHash.Mix(client, address));
 
-    /// <summary>An address as a key of the global table, hashed with <see cref="FastHash"/>.</summary>
-    private readonly record struct AddressKey(IpAddr Address)
-    {
-        public bool Equals(AddressKey other) => Address.Equals(other.Address);
+        /// <summary>The key of anyone's answer for an address.</summary>
+        public static Fingerprint Of(ulong address) => new(address);
 
-        public override int GetHashCode() => Hash(FastHash.Of(Address));
+        public bool Equals(Fingerprint other) => _value == other._value;
 
-        public static int Hash(ulong addressHash) => FastHash.Fold(addressHash);
+        public override bool Equals(object? obj) => obj is Fingerprint f && Equals(f);
+
+        public override int GetHashCode() => Hash;
     }
 }

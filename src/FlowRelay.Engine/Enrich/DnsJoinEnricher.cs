@@ -28,10 +28,10 @@ public sealed class DnsJoinEnricher : IFlowEnricher
             // The flow must start after the answer: use its start, else its end, else arrival.
             long t = f.StartNs != 0 ? f.StartNs : f.EndNs != 0 ? f.EndNs : f.ReceivedNs;
             ulong srcHash = FastHash.Of(f.SourceAddress), dstHash = FastHash.Of(f.DestinationAddress);
-            bool dst = _cache.TryResolve(f.SourceAddress, srcHash, f.DestinationAddress, dstHash, t, out DnsAnswer d, out _);
+            bool dst = _cache.TryResolve(srcHash, dstHash, t, out DnsAnswer d, out _);
             e.DestinationDomain = dst ? d.Name : null;
             e.DestinationRegisteredDomain = dst ? d.RegisteredDomain : null;
-            bool src = _cache.TryResolve(f.DestinationAddress, dstHash, f.SourceAddress, srcHash, t, out DnsAnswer s, out _);
+            bool src = _cache.TryResolve(dstHash, srcHash, t, out DnsAnswer s, out _);
             e.SourceDomain = src ? s.Name : null;
             e.SourceRegisteredDomain = src ? s.RegisteredDomain : null;
             e.DestinationResolved = fed && e.Direction == NetworkDirection.Outbound ? dst : null;
