@@ -43,6 +43,20 @@ public class DnsAnswerCacheTests
     }
 
     [Fact]
+    public void Keys_tell_the_client_from_the_address_and_one_client_or_address_from_another()
+    {
+        // The tables keep fingerprints, not addresses: a swapped pair or a neighbour must not match.
+        var cache = NewCache();
+        cache.Add(Flows.Ip("10.0.0.5"), Flows.Ip("10.0.0.6"), "files.corp.example", 300, T0 - Second);
+        Assert.True(cache.TryResolve(Flows.Ip("10.0.0.5"), Flows.Ip("10.0.0.6"), T0, out _, out bool byClient) && byClient);
+        Assert.False(cache.TryResolve(Flows.Ip("10.0.0.6"), Flows.Ip("10.0.0.5"), T0, out _, out _)); // nobody resolved 10.0.0.5
+        Assert.True(cache.TryResolve(Flows.Ip("10.0.0.7"), Flows.Ip("10.0.0.6"), T0, out _, out byClient) && !byClient);
+        Assert.False(cache.TryResolve(Flows.Ip("10.0.0.5"), Flows.Ip("10.0.0.7"), T0, out _, out _));
+        Assert.True(cache.TryResolve(Flows.Ip("10.0.0.5"), Flows.Ip("::ffff:10.0.0.6"), T0, out var a, out byClient) && byClient);
+        Assert.Equal("files.corp.example", a.Name);
+    }
+
+    [Fact]
     public void Answer_after_the_flow_or_expired_does_not_name_it()
     {
         var cache = NewCache();
