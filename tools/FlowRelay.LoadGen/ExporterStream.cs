@@ -69,6 +69,14 @@ public sealed class ExporterStream
         _sinceTemplate = templateRefresh; // templates first
     }
 
+    private readonly List<uint> _externals = [];
+
+    /// <summary>
+    /// The internet IPv4 addresses this exporter's flows go to or come from (its packets are built
+    /// once, so these are all there are): what a DNS feed answers so the relay's DNS join finds them.
+    /// </summary>
+    public IReadOnlyList<uint> ExternalAddresses => _externals;
+
     /// <summary>Flow records in the packet <see cref="Next"/> returned last (0 for a template packet).</summary>
     public int LastRecords { get; private set; }
 
@@ -209,6 +217,7 @@ public sealed class ExporterStream
             // share goes straight to an internet resolver (what the resolver-policy rule looks for).
             bool viaResolver = proto == 17 && port == 53 && rng.NextDouble() >= _directDnsShare;
             if (viaResolver) external = rng.Next(2) == 0 ? 0x0AFF0035u : 0x0AFF0135u; // 10.255.0.53, 10.255.1.53 (outside the hosts' range)
+            else if (!ipv6) _externals.Add(external);
             ushort ephemeral = (ushort)rng.Next(32768, 61000);
             // Mostly small flows; one in a thousand is a large upload, so exfiltration rules have something to see.
             ulong bytes = rng.NextDouble() < 0.001 ? (ulong)rng.Next(5_000_000, 50_000_000) : (ulong)Math.Min(uint.MaxValue, Math.Exp(rng.NextDouble() * 12) + 40);

@@ -29,6 +29,8 @@ public sealed class LoadGenOptions
     /// <summary>DNS query log lines per second over syslog UDP (0: none).</summary>
     public double DnsRate { get; set; }
     public IPEndPoint DnsTarget { get; set; } = new(IPAddress.Loopback, 5514);
+    /// <summary>What the DNS lines are: BIND query lines, or dnsmasq query and reply pairs answering the flows' addresses.</summary>
+    public DnsFeedFormat DnsFormat { get; set; } = DnsFeedFormat.Bind;
     /// <summary>Share of DNS flows (port 53) that go straight to an internet resolver; the rest go to the network's own resolvers.</summary>
     public double DirectDnsShare { get; set; } = 0.02;
 
@@ -49,8 +51,13 @@ public sealed class LoadGenOptions
           --single-source             all exporters share one source; distinct observation domains
           --threads N                 sending threads (default 1)
           --seed N                    random seed (default 42)
-          --dns N                     BIND query-log lines per second over syslog UDP (default 0: none)
+          --dns N                     DNS log lines (bind) or query/reply pairs (dnsmasq) per second over
+                                      syslog UDP (default 0: none)
           --dns-target ip:port        syslog receiver for --dns (default 127.0.0.1:5514)
+          --dns-format bind|dnsmasq   bind: query lines (no answers); dnsmasq: per unit of --dns a query
+                                      and its reply (log-queries=extra), a host asking for one of the
+                                      internet addresses the flows use, so the relay's DNS join finds
+                                      answers (default bind)
           --direct-dns-share F        share of DNS flows sent straight to an internet resolver, 0..1
                                       (default 0.02); the rest go to the network's resolvers
                                       10.255.0.53 / 10.255.1.53 / fd00::53, as clients in a managed network do
@@ -93,6 +100,14 @@ public sealed class LoadGenOptions
                 case "--seed": o.Seed = ParseInt(Next(), a, int.MinValue, int.MaxValue); break;
                 case "--dns": o.DnsRate = ParseDouble(Next(), a, 0, 1e7); break;
                 case "--dns-target": o.DnsTarget = ParseEndpoint(Next(), a); break;
+                case "--dns-format":
+                    o.DnsFormat = Next().ToLowerInvariant() switch
+                    {
+                        "bind" => DnsFeedFormat.Bind,
+                        "dnsmasq" => DnsFeedFormat.Dnsmasq,
+                        var f => throw new ArgumentException($"--dns-format: bind or dnsmasq (got '{f}')"),
+                    };
+                    break;
                 case "--direct-dns-share": o.DirectDnsShare = ParseDouble(Next(), a, 0, 1); break;
                 default: throw new ArgumentException($"unknown option '{a}'");
             }
@@ -123,4 +138,14 @@ public sealed class LoadGenOptions
         return double.TryParse(num, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0
             ? TimeSpan.FromSeconds(v * scale) : throw new ArgumentException($"{name}: a duration such as 30s, 500ms, 2m (got '{s}')");
     }
+}
+
+/// <summary>The DNS log lines the load generator sends.</summary>
+public enum DnsFeedFormat
+{
+    /// <summary>BIND query-log lines: queries only, no answers.</summary>
+    Bind,
+
+    /// <summary>dnsmasq with log-queries=extra: a query line and its reply line, answering the flows' addresses.</summary>
+    Dnsmasq,
 }

@@ -40,7 +40,16 @@ var work = senders.Select(s => new Thread(() => PacedLoop.Run(options.Rate / thr
     Name = "loadgen-flow",
     Priority = ThreadPriority.AboveNormal,
 }).ToList();
-DnsLogSender? dns = options.DnsRate > 0 ? new DnsLogSender(options) : null;
+DnsLogSender? dns;
+try
+{
+    dns = options.DnsRate > 0 ? new DnsLogSender(options) : null;
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"flowrelay-loadgen: {e.Message}");
+    return 2;
+}
 if (dns is not null) work.Add(new Thread(() => PacedLoop.Run(options.DnsRate, options.Duration, dns.SendOne, cancel.Token)) { IsBackground = true, Name = "loadgen-dns" });
 foreach (var t in work) t.Start();
 foreach (var t in work) t.Join();
@@ -74,6 +83,8 @@ var report = new Dictionary<string, object>
 if (dns is not null)
 {
     report["dns_target"] = options.DnsTarget.ToString();
+    report["dns_format"] = options.DnsFormat.ToString().ToLowerInvariant();
+    if (options.DnsFormat == DnsFeedFormat.Dnsmasq) report["dns_answer_addresses"] = dns.AnswerAddresses;
     report["dns_lines"] = dns.Lines;
     report["dns_bytes"] = dns.Bytes;
     report["dns_send_errors"] = dns.SendErrors;

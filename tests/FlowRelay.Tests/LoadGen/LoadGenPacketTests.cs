@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using FlowRelay.LoadGen;
 using FlowRelay.Protocols;
+using FlowRelay.Protocols.DnsLogs;
 using FlowRelay.Protocols.Flows;
 using Xunit;
 
@@ -121,5 +122,44 @@ public class LoadGenPacketTests
         using var dns = new DnsLogSender(new LoadGenOptions());
         string line = dns.NextLine(new DateTime(2026, 11, 28, 4, 36, 4, DateTimeKind.Utc));
         Assert.Matches(@"^<30>Nov 28 04:36:04 ns1 named\[4242\]: client @0x7f00aa[0-9a-f]{3} 10\.\d+\.\d+\.\d+#\d+ \(([a-z0-9.-]+)\): query: \1 IN (A|AAAA|TXT) \+E\(0\)K \(10\.0\.0\.53\)$", line);
+    }
+
+    [Fact]
+    public void Dnsmasq_pairs_parse_as_answered_queries_for_the_addresses_the_flows_use()
+    {
+        var options = LoadGenOptions.Parse(["--exporters", "5", "--hosts", "1000", "--dns", "100", "--dns-format", "dnsmasq"]);
+        using var dns = new DnsLogSender(options);
+
+        // The internet addresses of the same five exporters' flows, decoded with the relay's decoder.
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var decoder = new FlowDecoder(new FlowDecoderOptions());
+        var sink = new Collect { Records = new() };
+        for (int e = 0; e < 5; e++)
+        {
+            var stream = new ExporterStream(options.Format, e, options.RecordsPerPacket, options.TemplateRefresh, options.Hosts, options.Ipv6Share, options.Seed, now - 1000, options.DirectDnsShare);
+            for (int i = 0; i < 40; i++) decoder.Decode(stream.Next(now), IpAddr.FromV4(0x7F000101 + (uint)e), now * 1_000_000, ref sink);
+        }
+        var internet = sink.Records.SelectMany(r => new[] { r.SourceAddress, r.DestinationAddress })
+            .Where(a => a.Family == 4 && a.V4 >> 24 != 10).Select(a => a.ToString()).ToHashSet();
+        Assert.Equal(internet.Count, dns.AnswerAddresses);
+
+        // The pairs through the relay's dnsmasq reader (the syslog header cut as the syslog input does).
+        var reader = new DnsLogReader(DnsLogFormat.Dnsmasq, new DnsmasqQueryJoiner());
+        var records = new List<DnsQueryRecord>();
+        var at = new DateTime(2026, 11, 28, 4, 36, 4, DateTimeKind.Utc);
+        for (int i = 0; i < 200; i++)
+        {
+            var (query, reply) = dns.NextPair(at);
+            Assert.Matches(@"^<30>Nov 28 04:36:04 gw dnsmasq\[812\]: \d+ 10\.\d+\.\d+\.\d+/\d+ query\[A\] a\d+\.cdn\d+\.example\.net from 10\.\d+\.\d+\.\d+$", query);
+            foreach (var line in new[] { query, reply })
+                Assert.Equal(DnsLogParseStatus.Ok, reader.Read(System.Text.Encoding.ASCII.GetBytes(line[(line.IndexOf(" gw ") + 4)..]), now * 1_000_000, records));
+        }
+        reader.Flush(records);
+        Assert.Equal(200, records.Count);
+        Assert.All(records, r =>
+        {
+            Assert.True(r.ClientIp.V4 >> 24 == 10, r.ClientIp.ToString());
+            Assert.Contains(Assert.Single(r.Answers!), internet);
+        });
     }
 }
