@@ -10,6 +10,11 @@
 #             Elasticsearch does and keeps nothing; it runs on the same cores as the relay
 #   esmem     the same with spool.mode: overflow (documents wait in memory while the stand-in
 #             keeps up, and go to disk only when it falls behind)
+#   dnsfed    the detection path fed DNS answers as well: the sender also sends dnsmasq query and
+#             reply pairs (--dns-rate per second, default 20000, warm-up included) over syslog UDP,
+#             answering the internet addresses its flows use, so the DNS join finds names; not in
+#             the default --only. Its DNS input must lose nothing either (kernel drops on the
+#             syslog socket, the listener's own count against the lines sent)
 # For each receiver the rate steps up (bounded number of steps, fixed duration each) until a
 # step loses anything; loss is judged by the kernel's own per-socket drop counter
 # (/proc/net/udp "drops"), by what the receiver counted (nfdump -I flows; the relay's
@@ -24,6 +29,7 @@
 #          nearly all 100,000 hosts have been seen and the JIT has finished; "20000 2" measures a
 #          receiver that meets the step's rate almost cold)
 #          --rev REV (build that commit; default HEAD)  --worktree (build the checkout as it is)
+#          --dns-rate N (dnsfed: query/reply pairs per second; default 20000)
 #          --rmem-max BYTES (set net.core.rmem_max for the run, as root, and restore it on exit; with
 #          33554432 nfcapd gets the same 32 MiB socket buffer the relay forces as root, a fair
 #          comparison; without it nfcapd keeps the system's cap)
@@ -32,7 +38,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-QUICK=0; FORMAT=ipfix; EXPORTERS=50; DURATION=""; RATES=""; ONLY="nfcapd detect full es esmem"; KEEP=0; REV=HEAD; SINKPID=""; SET_RMEM=""
+QUICK=0; FORMAT=ipfix; EXPORTERS=50; DURATION=""; RATES=""; ONLY="nfcapd detect full es esmem"; KEEP=0; REV=HEAD; SINKPID=""; SET_RMEM=""; DNS_RATE=20000; DNSPORT=""
 # The sender cycles through 100,000 internal hosts; the relay is given room to track them all
 # (rules.max_groups), as a user with that many hosts would configure it. --max-groups 50000 (the
 # default) measures the worst case instead, where windows are evicted and re-created all the time.
@@ -46,6 +52,7 @@ while (($#)); do
     --duration) DURATION="$2"; shift ;;
     --rates) RATES="$2"; shift ;;
     --only) ONLY="$2"; shift ;;
+    --dns-rate) DNS_RATE="$2"; shift ;;
     --keep) KEEP=1 ;;
     --max-groups) MAX_GROUPS="$2"; shift ;;
     --warmup) WARMUP="$2"; shift ;;
@@ -136,7 +143,11 @@ start_receiver() { # kind port dir -> sets RPID
   if [[ $kind == nfcapd ]]; then
     nfcapd -w "$dir" -b 127.0.0.1 -p "$port" -B "$BUF" -t 3600 >"$dir/nfcapd.log" 2>&1 &
   else
-    local nd=false es=false esurl="http://127.0.0.1:9" mode=always
+    local nd=false es=false esurl="http://127.0.0.1:9" mode=always syslog=false listeners="[]"
+    if [[ $kind == dnsfed ]]; then
+      DNSPORT=$(free_port); syslog=true
+      listeners="[{ protocol: udp, listen: \"127.0.0.1:$DNSPORT\", format: dnsmasq }]"
+    fi
     [[ $kind == esmem ]] && mode=overflow
     [[ $kind == full ]] && nd=true
     if [[ $kind == es* ]]; then
@@ -155,6 +166,10 @@ log_level: warn
 inputs:
   flow:
     listen: ["127.0.0.1:$port"]
+    receive_buffer_size: $BUF
+  syslog:
+    enabled: $syslog
+    listeners: $listeners
     receive_buffer_size: $BUF
 spool:
   mode: $mode
@@ -210,15 +225,18 @@ run_step() { # kind rate
   local kind=$1 rate=$2 port dir sent got qd=0 emitted
   port=$(free_port); dir="$WORK/$kind-$rate"
   start_receiver "$kind" "$port" "$dir" || return 1
+  # dnsfed: DNS answers for the flows' addresses alongside, in the warm-up too (the cache fills).
+  local dnsargs=()
+  [[ $kind == dnsfed ]] && dnsargs=(--dns "$DNS_RATE" --dns-format dnsmasq --dns-target "127.0.0.1:$DNSPORT")
   # Warm-up (JIT, templates learned, first files opened, the hosts' rule state created) at a
   # moderate rate; its records count in the totals.
   "$WORK/loadgen/flowrelay-loadgen" --target "127.0.0.1:$port" --format "$FORMAT" --exporters "$EXPORTERS" \
-    --rate "${WARMUP% *}" --duration "${WARMUP#* }s" --records-per-packet "$RPP" >"$WORK/warmup.json"
+    --rate "${WARMUP% *}" --duration "${WARMUP#* }s" --records-per-packet "$RPP" "${dnsargs[@]}" >"$WORK/warmup.json"
   local warm; warm=$(json_get "$WORK/warmup.json" "d['records']")
   local rcv0 cpu0 cpu1 ld
   rcv0=$(rcvbuf_errors); cpu0=$(cpu_ticks "$RPID"); ld=$(loadavg)
   sent=$("$WORK/loadgen/flowrelay-loadgen" --target "127.0.0.1:$port" --format "$FORMAT" --exporters "$EXPORTERS" \
-    --rate "$rate" --duration "${DURATION}s" --records-per-packet "$RPP")
+    --rate "$rate" --duration "${DURATION}s" --records-per-packet "$RPP" "${dnsargs[@]}")
   cpu1=$(cpu_ticks "$RPID")
   echo "$sent" >"$WORK/loadgen.json"
   local sent_records achieved
@@ -233,8 +251,9 @@ run_step() { # kind rate
       log "es $rate: spool delivered everything $took s after the pipeline drained ($(json_get "$dir/data/stats.json" "'%d delivered, %d waiting' % (d['elasticsearch']['delivered'], d['spool']['entries_waiting'])"))"
     fi
   fi
-  local kdrops hwm
+  local kdrops hwm dnskd=0
   kdrops=$(sock_drops "$port"); hwm=$(vm_hwm_mb "$RPID")
+  [[ $kind == dnsfed ]] && dnskd=$(sock_drops "$DNSPORT")
   stop_receiver "$RPID"
   [[ $kind == es* ]] && stop_receiver "$SINKPID"
   if [[ $kind == nfcapd ]]; then
@@ -252,6 +271,19 @@ run_step() { # kind rate
   fi
   [[ $kdrops == NA ]] && kdrops=$(($(rcvbuf_errors) - rcv0))
   local lost=$((sent_records - emitted)); ((lost < 0)) && lost=0
+  if [[ $kind == dnsfed ]]; then
+    # The DNS input's losses count too: its socket's kernel drops, its queue drops, and lines sent
+    # that the listener did not count.
+    local dnssent dnsgot dnsqd added
+    dnssent=$(($(json_get "$WORK/warmup.json" "d['dns_lines']") + $(json_get "$WORK/loadgen.json" "d['dns_lines']")))
+    dnsgot=$(json_get "$dir/data/stats.json" "sum(v['messages'] for v in d['log_inputs'].values())")
+    dnsqd=$(json_get "$dir/data/stats.json" "sum(v['dropped_queue_full'] for v in d['log_inputs'].values())")
+    added=$(json_get "$dir/data/stats.json" "d['enrich']['dns_join']['answers_added']")
+    log "dnsfed $rate: DNS lines sent $dnssent, received $dnsgot, kernel drops ${dnskd}, queue drops $dnsqd; answers added to the cache $added"
+    [[ $dnskd == NA ]] && dnskd=0
+    kdrops=$((kdrops + dnskd)); qd=$((qd + dnsqd))
+    ((dnssent > dnsgot)) && lost=$((lost + dnssent - dnsgot))
+  fi
   local cpu; cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v s="$DURATION" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) / hz / s * 100 }')
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$rate" "$sent_records" "$achieved" "$got" "$kdrops" "$qd" "$lost" "$cpu" "$hwm" "$ld" | tee -a "$STEPS"
   ((KEEP)) || rm -rf "$dir"
