@@ -68,6 +68,20 @@ public sealed class NetworkNamespace : IAsyncDisposable
             return await IsUdpPortBoundAsync(port);
         }, timeout, $"UDP port {port} bound in {Name}");
 
+    /// <summary>
+    /// Waits until the UDP socket bound to <paramref name="port"/> has nothing left in its receive
+    /// queue (ss's Recv-Q is 0): once its sender has finished, the receiver has read every datagram.
+    /// </summary>
+    public Task WaitForUdpQueueDrainedAsync(int port, TimeSpan timeout) =>
+        Wait.UntilAsync(async () =>
+        {
+            var ss = await RunAsync(TimeSpan.FromSeconds(10), "ss", "-ulnH");
+            // State Recv-Q Send-Q Local:Port Peer:Port
+            var row = ss.StandardOutput.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .FirstOrDefault(f => f.Length >= 4 && f[3].EndsWith($":{port}", StringComparison.Ordinal));
+            return row is not null && row[1] == "0";
+        }, timeout, $"UDP port {port} in {Name} to have read its receive queue");
+
     public async ValueTask DisposeAsync()
     {
         ChildProcess[] processes;

@@ -13,7 +13,7 @@ public static class Nfdump
         foreach (var raw in run.StandardOutput.Split('\n'))
         {
             var line = raw.Trim();
-            if (line.Length == 0) continue;
+            if (line.Length == 0 || line == "No matching flows") continue; // nfdump's word for an empty result
             var f = line.Split(',').Select(s => s.Trim()).ToArray();
             if (f.Length != 7) throw new InvalidDataException($"unexpected nfdump line '{line}'");
             int protocol = int.Parse(f[4], CultureInfo.InvariantCulture);
