@@ -28,7 +28,7 @@ namespace FlowRelay.Engine.Enrich;
 /// </summary>
 public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
 {
-    private readonly BoundedCache<PairKey, PairEntry> _table;
+    private readonly BoundedCache<FingerprintKey, PairEntry> _table;
     private readonly long _windowNs;
     private readonly bool[] _servicePorts = new bool[65536];
     private ulong[] _reverseKeys = new ulong[256];
@@ -41,13 +41,13 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
     public ClientServerEnricher(TimeSpan pairWindow, int maxPairs, IEnumerable<int>? servicePorts = null)
     {
         _windowNs = (long)(pairWindow.Ticks * 100);
-        _table = new BoundedCache<PairKey, PairEntry>(maxPairs);
+        _table = new BoundedCache<FingerprintKey, PairEntry>(maxPairs);
         for (int p = 1; p < 1024; p++) _servicePorts[p] = true;
         foreach (int p in servicePorts ?? []) if (p is > 0 and < 65536) _servicePorts[p] = true;
     }
 
     /// <summary>The pairing table (its size, capacity, evictions).</summary>
-    public BoundedCache<PairKey, PairEntry> Table => _table;
+    public BoundedCache<FingerprintKey, PairEntry> Table => _table;
 
     /// <summary>Records that found their reverse record in the window.</summary>
     public long Paired { get; private set; }
@@ -93,7 +93,7 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
             ref FlowRecord f = ref events[i].Flow;
             if (!f.SourceAddress.IsSet || !f.DestinationAddress.IsSet) continue;
             long t = EventTime(f);
-            _table.Set(new PairKey(keys[i]), (int)keys[i], new PairEntry(f.StartNs, f.TcpFlags, HasFlags(f)), t, t - _windowNs);
+            _table.Set(new FingerprintKey(keys[i]), (int)keys[i], new PairEntry(f.StartNs, f.TcpFlags, HasFlags(f)), t, t - _windowNs);
         }
         for (int i = 0; i < Math.Min(Lookahead, events.Length); i++) _table.Prefetch((int)reverseKeys[i]);
         for (int i = 0; i < events.Length; i++)
@@ -128,7 +128,7 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
         if (!f.SourceAddress.IsSet || !f.DestinationAddress.IsSet) return;
 
         long t = EventTime(f);
-        bool paired = _table.TryGet(new PairKey(reverseKey), (int)reverseKey, out PairEntry reverse, out long reverseTime) &&
+        bool paired = _table.TryGet(new FingerprintKey(reverseKey), (int)reverseKey, out PairEntry reverse, out long reverseTime) &&
                       Math.Abs(reverseTime - t) <= _windowNs;
         if (paired) Paired++;
 
@@ -209,16 +209,4 @@ public sealed class ClientServerEnricher : IFlowEnricher, ICounterSource
 
     /// <summary>What the table remembers of a record for its reverse.</summary>
     public readonly record struct PairEntry(long StartNs, byte TcpFlags, bool HasFlags);
-
-    /// <summary>The table's key: a record's <see cref="FlowKey.Fingerprint"/>; its low half is the hash.</summary>
-    public readonly struct PairKey(ulong fingerprint) : IEquatable<PairKey>
-    {
-        public readonly ulong Fingerprint = fingerprint;
-
-        public bool Equals(PairKey other) => Fingerprint == other.Fingerprint;
-
-        public override bool Equals(object? obj) => obj is PairKey k && Equals(k);
-
-        public override int GetHashCode() => (int)Fingerprint;
-    }
 }

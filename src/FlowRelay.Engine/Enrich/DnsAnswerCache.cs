@@ -10,7 +10,7 @@ namespace FlowRelay.Engine.Enrich;
 /// flood of distinct answers evicts the oldest, counted in <see cref="Evictions"/>, and memory
 /// never grows. Lookups allocate nothing. Not thread-safe: fed and read on the pipeline loop.
 /// <para>
-/// The tables keep a 64-bit fingerprint of their key (<see cref="Fingerprint"/>), not the
+/// The tables keep a 64-bit fingerprint of their key (<see cref="FingerprintKey"/>), not the
 /// addresses: a slot is 40 bytes instead of 80 (per client) or 56 (global), so the tables, far
 /// larger than the cache, take half the memory a lookup misses in. Two keys are taken for one only
 /// when all 64 bits agree, for two given keys about one chance in 2^64.
@@ -21,8 +21,8 @@ public sealed class DnsAnswerCache : ICounterSource
     /// <summary>A flow may start this long before the answer's log time and still match (DNS log and exporter clocks differ).</summary>
     public static readonly long ClockSkewNs = 2_000_000_000;
 
-    private readonly BoundedCache<Fingerprint, DnsAnswer> _perClient;
-    private readonly BoundedCache<Fingerprint, DnsAnswer> _global;
+    private readonly BoundedCache<FingerprintKey, DnsAnswer> _perClient;
+    private readonly BoundedCache<FingerprintKey, DnsAnswer> _global;
     private readonly long _minTtlNs;
     private readonly long _maxTtlNs;
 
@@ -31,8 +31,8 @@ public sealed class DnsAnswerCache : ICounterSource
     /// <param name="maxTtl">Answers count at most this long, whatever their TTL.</param>
     public DnsAnswerCache(int maxAnswers, TimeSpan minTtl, TimeSpan maxTtl)
     {
-        _perClient = new BoundedCache<Fingerprint, DnsAnswer>(maxAnswers);
-        _global = new BoundedCache<Fingerprint, DnsAnswer>(maxAnswers);
+        _perClient = new BoundedCache<FingerprintKey, DnsAnswer>(maxAnswers);
+        _global = new BoundedCache<FingerprintKey, DnsAnswer>(maxAnswers);
         _minTtlNs = minTtl.Ticks * 100;
         _maxTtlNs = Math.Max(_minTtlNs, maxTtl.Ticks * 100);
     }
@@ -76,10 +76,10 @@ public sealed class DnsAnswerCache : ICounterSource
         ulong answerHash = FastHash.Of(answerIp);
         if (clientIp.IsSet)
         {
-            var perClient = Fingerprint.Of(FastHash.Of(clientIp), answerHash);
+            var perClient = PerClientKey(FastHash.Of(clientIp), answerHash);
             _perClient.Set(perClient, perClient.Hash, answer, eventTimeNs, eventTimeNs - _maxTtlNs);
         }
-        var global = Fingerprint.Of(answerHash);
+        var global = GlobalKey(answerHash);
         _global.Set(global, global.Hash, answer, eventTimeNs, eventTimeNs - _maxTtlNs);
         Added++;
     }
@@ -99,40 +99,22 @@ public sealed class DnsAnswerCache : ICounterSource
     internal bool TryResolve(ulong clientHash, ulong addressHash, long flowTimeNs,
         out DnsAnswer answer, out bool byClient)
     {
-        var perClient = Fingerprint.Of(clientHash, addressHash);
+        var perClient = PerClientKey(clientHash, addressHash);
         if (_perClient.TryGet(perClient, perClient.Hash, out answer, out _) && Valid(answer, flowTimeNs))
         {
             byClient = true;
             return true;
         }
         byClient = false;
-        var global = Fingerprint.Of(addressHash);
+        var global = GlobalKey(addressHash);
         return _global.TryGet(global, global.Hash, out answer, out _) && Valid(answer, flowTimeNs);
     }
 
     private static bool Valid(in DnsAnswer a, long t) => t == 0 || (t >= a.SeenNs - ClockSkewNs && t <= a.ExpiresNs);
 
-    /// <summary>
-    /// A table key: a 64-bit hash of a (client, address) pair or of an address alone
-    /// (<see cref="FastHash"/>, so where a key lands cannot be worked out from outside); its low 32
-    /// bits are the hash the table picks the set and tag from.
-    /// </summary>
-    private readonly struct Fingerprint(ulong value) : IEquatable<Fingerprint>
-    {
-        private readonly ulong _value = value;
+    /// <summary>The per-client table's key for a client's answer for an address (each as <see cref="FastHash.Of(in IpAddr)"/>).</summary>
+    private static FingerprintKey PerClientKey(ulong client, ulong address) => new(FastHash.Mix(client, address));
 
-        public int Hash => (int)_value;
-
-        /// <summary>The key of <paramref name="client"/>'s answer for an address (each as <see cref="FastHash.Of(in IpAddr)"/>).</summary>
-        public static Fingerprint Of(ulong client, ulong address) => new(FastHash.Mix(client, address));
-
-        /// <summary>The key of anyone's answer for an address.</summary>
-        public static Fingerprint Of(ulong address) => new(address);
-
-        public bool Equals(Fingerprint other) => _value == other._value;
-
-        public override bool Equals(object? obj) => obj is Fingerprint f && Equals(f);
-
-        public override int GetHashCode() => Hash;
-    }
+    /// <summary>The global table's key for anyone's answer for an address.</summary>
+    private static FingerprintKey GlobalKey(ulong address) => new(address);
 }
