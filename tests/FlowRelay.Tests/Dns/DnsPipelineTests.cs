@@ -37,7 +37,7 @@ public class DnsPipelineTests
         var pipeline = new DnsPipeline(channel, Psl.Value, [sink], SyslogParserOptions.Default, NullLogger<DnsPipeline>.Instance, feed, rules: rules);
         await pipeline.StartAsync(CancellationToken.None);
         foreach (var (line, source) in lines)
-            Assert.True(channel.TryPublish(Encoding.UTF8.GetBytes(line), source.SyslogFramed ? Resolver : default, LogChannel.NowNs(), false, source));
+            Assert.True(channel.Publish(Encoding.UTF8.GetBytes(line), source.SyslogFramed ? Resolver : default, LogChannel.NowNs(), false, source, wait: false, CancellationToken.None));
         await Eventually.HoldsAsync(() => channel.Count == 0, TimeSpan.FromSeconds(10));
         await pipeline.StopAsync(CancellationToken.None);
         return sink;

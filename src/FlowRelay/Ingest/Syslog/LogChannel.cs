@@ -38,17 +38,12 @@ public sealed class LogChannel
     public int Count => _channel.Reader.CanCount ? _channel.Reader.Count : 0;
 
     /// <summary>
-    /// Copies <paramref name="message"/> into a pooled buffer and queues it; when the queue is full
-    /// the message is dropped and counted on its source. Returns false when dropped.
-    /// </summary>
-    public bool TryPublish(ReadOnlySpan<byte> message, IpAddr sender, long receivedNs, bool truncated, LogSource source) =>
-        Publish(message, sender, receivedNs, truncated, source, wait: false, CancellationToken.None);
-
-    /// <summary>
-    /// As <see cref="TryPublish"/>, but when the queue is full and <paramref name="wait"/> is set,
-    /// waits for room (<see cref="QueueWait"/>, counted in the source's <c>queue_full_waits</c>)
-    /// until <paramref name="stopping"/> is cancelled; only then is the message dropped and counted.
-    /// For a UDP listener's receive thread: its socket buffer holds what arrives while it waits.
+    /// Copies <paramref name="message"/> into a pooled buffer and queues it. When the queue is full
+    /// and <paramref name="wait"/> is set, waits for room (<see cref="QueueWait"/>, counted in the
+    /// source's <c>queue_full_waits</c>) until <paramref name="stopping"/> is cancelled; only then,
+    /// or at once without <paramref name="wait"/>, is the message dropped and counted on its source.
+    /// Returns false when dropped. For a UDP listener's receive thread (waiting): its socket buffer
+    /// holds what arrives while it waits.
     /// </summary>
     public bool Publish(ReadOnlySpan<byte> message, IpAddr sender, long receivedNs, bool truncated, LogSource source, bool wait, CancellationToken stopping)
     {
