@@ -109,18 +109,4 @@ public sealed class FlowPipelineBatchingTests : IAsyncLifetime
             return 0;
         }
     }
-
-    /// <summary>A clock that moves only when told to.</summary>
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private long _ticks;
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public override DateTimeOffset GetUtcNow() => start + TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
-    }
 }
