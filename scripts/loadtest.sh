@@ -34,7 +34,8 @@
 #          33554432 nfcapd gets the same 32 MiB socket buffer the relay forces as root, a fair
 #          comparison; without it nfcapd keeps the system's cap)
 # Load goes only to 127.0.0.1 (sources 127.0.1.x, no setup needed on Linux).
-# Prints a table at the end; the raw per-step lines are in the work folder's steps.tsv.
+# Prints a table at the end, then each step's CPU by receiver thread (from /proc/<pid>/task); the
+# raw per-step lines are in the work folder's steps.tsv and threads.tsv.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,7 +60,7 @@ while (($#)); do
     --rev) REV="$2"; shift ;;
     --worktree) REV="" ;;
     --rmem-max) SET_RMEM="$2"; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "loadtest.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -130,6 +131,21 @@ sock_drops() {
 }
 rcvbuf_errors() { awk '/^Udp:/ { n++; if (n == 2) print $6 }' /proc/net/snmp; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# Per thread of a process: "tid name ticks" (user + system). A name may hold spaces (".NET TP
+# Worker"), so the fields are counted from the ")" that ends it in /proc/<tid>/stat.
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    printf '%s %s %s\n' "${t##*/}" "$(tr ' ' _ <"$t/comm" 2>/dev/null)" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{ print $12 + $13 }')"
+  done 2>/dev/null
+}
+# CPU share of each thread name over a window (threads of one name summed, such as the pool's
+# workers), from two thread_ticks snapshots: "name pct% ...", busiest first, under 1% left out.
+thread_cpu() { # before after seconds
+  awk -v s="$3" -v hz="$(getconf CLK_TCK)" 'NR == FNR { a[$1] = $3; next }
+    $3 != "" { c[$2] += $3 - (($1 in a) ? a[$1] : 0) }
+    END { for (n in c) { p = c[n] / hz / s * 100; if (p >= 1) printf "%s %.0f%%\n", n, p } }' "$1" "$2" | sort -k2 -rn | tr '\n' ' '
+}
 vm_hwm_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 wait_bound() { # port timeout_s
   for _ in $(seq 1 $(($2 * 10))); do ss -Huln "sport = :$1" | grep -q . && return 0; sleep 0.1; done
@@ -234,10 +250,11 @@ run_step() { # kind rate
     --rate "${WARMUP% *}" --duration "${WARMUP#* }s" --records-per-packet "$RPP" "${dnsargs[@]}" >"$WORK/warmup.json"
   local warm; warm=$(json_get "$WORK/warmup.json" "d['records']")
   local rcv0 cpu0 cpu1 ld
-  rcv0=$(rcvbuf_errors); cpu0=$(cpu_ticks "$RPID"); ld=$(loadavg)
+  rcv0=$(rcvbuf_errors); cpu0=$(cpu_ticks "$RPID"); ld=$(loadavg); thread_ticks "$RPID" >"$WORK/threads0"
   sent=$("$WORK/loadgen/flowrelay-loadgen" --target "127.0.0.1:$port" --format "$FORMAT" --exporters "$EXPORTERS" \
     --rate "$rate" --duration "${DURATION}s" --records-per-packet "$RPP" "${dnsargs[@]}")
-  cpu1=$(cpu_ticks "$RPID")
+  cpu1=$(cpu_ticks "$RPID"); thread_ticks "$RPID" >"$WORK/threads1"
+  printf '%s\t%s\t%s\n' "$kind" "$rate" "$(thread_cpu "$WORK/threads0" "$WORK/threads1" "$DURATION")" >>"$WORK/threads.tsv"
   echo "$sent" >"$WORK/loadgen.json"
   local sent_records achieved
   sent_records=$(($(json_get "$WORK/loadgen.json" "d['records']") + warm))
@@ -319,4 +336,9 @@ for kind in $ONLY; do
   printf '%-8s %16s %14s %10s %8s %8s  %-18s %s\n' "$kind" "${BEST[$kind]}" "${FIRST_BAD[$kind]}" "$ratio" "${BEST_CPU[$kind]:--}" "${BEST_HWM[$kind]:--}" "${BEST_LOAD[$kind]:--}" "${LIMIT[$kind]}"
 done
 echo "(cpu% = receiver CPU over the send window, 100 = one core; hwm = VmHWM, peak resident memory)"
+if [[ -s $WORK/threads.tsv ]]; then
+  echo
+  echo "CPU by thread over each step's send window (100% = one core; threads of one name summed):"
+  awk -F'\t' '{ printf "%-8s %9s  %s\n", $1, $2, $3 }' "$WORK/threads.tsv"
+fi
 if ((KEEP)); then echo "work folder kept: $WORK"; fi
