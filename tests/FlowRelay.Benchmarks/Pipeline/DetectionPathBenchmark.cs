@@ -54,8 +54,10 @@ public class DetectionPathBenchmark
     private ExporterStream[] _streams = [];
     private IpAddr[] _addresses = [];
     private int _cursor;
-    private long _nowMs;
+    private long _nowMs, _nowMsStart;
+    private long _sent, _generated;   // units the clock has moved by (records; a template packet counts 1), records generated
     private readonly List<(byte[] Bytes, int Length, int Exporter)> _packets = [];
+    private int _count;               // packets in _packets for this invocation
 
     [GlobalSetup]
     public void Setup()
@@ -130,10 +132,6 @@ public class DetectionPathBenchmark
         }
         _count = n;
     }
-
-    private long _sent, _generated;
-    private long _nowMsStart;
-    private int _count;
 
     /// <summary>Decode, enrich and rules over <see cref="RecordsPerInvoke"/> records; returns the alerts raised.</summary>
     [Benchmark(OperationsPerInvoke = RecordsPerInvoke)]
