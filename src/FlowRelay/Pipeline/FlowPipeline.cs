@@ -60,8 +60,8 @@ public sealed class FlowPipeline : BackgroundService
     /// 300,000 records a second the rule thread woke about 4,300 times a second for batches of
     /// about 70 records, and each batch's fixed costs (waking the later threads, starting the
     /// enrichers' and the rule engine's prefetch pipelines) made a record cost about twice what it
-    /// costs in full batches (docs/performance.md). A flow record is already seconds old when its exporter sends it, so a
-    /// few milliseconds more do not matter.
+    /// costs in full batches (docs/performance.md). A flow record is already seconds old when its
+    /// exporter sends it, so a few milliseconds more do not matter.
     /// </summary>
     public static readonly TimeSpan BatchLinger = TimeSpan.FromMilliseconds(5);
 

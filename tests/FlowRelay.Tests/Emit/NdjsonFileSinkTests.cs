@@ -117,8 +117,8 @@ public class NdjsonFileSinkTests
         var sink = new NdjsonFileSink(settings, NullLogger<NdjsonFileSink>.Instance, time);
         sink.Write(Events(3));
         sink.Flush();
-        time.Now = time.Now.AddMinutes(6);
-        sink.Tick(time.Now);
+        time.Advance(TimeSpan.FromMinutes(6));
+        sink.Tick(time.GetUtcNow());
         sink.Write(Events(3));
         sink.Close();
         var files = Complete(dir.Path);
@@ -136,11 +136,5 @@ public class NdjsonFileSinkTests
         sink.Close();
         var file = Assert.Single(Complete(dir.Path));
         Assert.Equal("{\"a\":1}\n", File.ReadAllText(file));
-    }
-
-    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }
